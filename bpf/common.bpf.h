@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Helpers shared by every procwatch BPF object. */
+#ifndef PROCWATCH_COMMON_BPF_H
+#define PROCWATCH_COMMON_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "procwatch_abi.h"
+
+#ifndef PF_KTHREAD
+#define PF_KTHREAD 0x00200000
+#endif
+#ifndef TASK_RUNNING
+#define TASK_RUNNING 0
+#endif
+
+/* Kernels before 5.14 call the task state field "state". */
+struct task_struct___pre514 {
+	long state;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u32 pw_task_state(struct task_struct *t)
+{
+	if (bpf_core_field_exists(t->__state))
+		return BPF_CORE_READ(t, __state);
+	return (__u32)BPF_CORE_READ((struct task_struct___pre514 *)t, state);
+}
+
+/* Bucket index of a log2 histogram over nanoseconds. The mask keeps
+ * clang 14 from dropping the verifier-visible bound on the index. */
+static __always_inline __u32 pw_log2_bucket(__u64 v)
+{
+	__u32 r = 0;
+	if (v >= (1ULL << 32)) { v >>= 32; r += 32; }
+	if (v >= (1ULL << 16)) { v >>= 16; r += 16; }
+	if (v >= (1ULL << 8)) { v >>= 8; r += 8; }
+	if (v >= (1ULL << 4)) { v >>= 4; r += 4; }
+	if (v >= (1ULL << 2)) { v >>= 2; r += 2; }
+	if (v >= (1ULL << 1)) { r += 1; }
+	if (r >= PW_HIST_BUCKETS)
+		r = PW_HIST_BUCKETS - 1;
+	return r & (PW_HIST_BUCKETS - 1);
+}
+
+/* Reads the kernel's own per-thread accounting (what /proc reports). */
+static __always_inline void pw_read_thread_counters(struct task_struct *t,
+						    struct pw_task_counters *c)
+{
+	c->runtime_ns = BPF_CORE_READ(t, se.sum_exec_runtime);
+	c->vol_ctxsw = BPF_CORE_READ(t, nvcsw);
+	c->invol_ctxsw = BPF_CORE_READ(t, nivcsw);
+	c->min_flt = BPF_CORE_READ(t, min_flt);
+	c->maj_flt = BPF_CORE_READ(t, maj_flt);
+	c->utime_ns = BPF_CORE_READ(t, utime);
+	c->stime_ns = BPF_CORE_READ(t, stime);
+	/* ioac exists only with CONFIG_TASK_XACCT. */
+	if (bpf_core_field_exists(t->ioac)) {
+		c->read_bytes = BPF_CORE_READ(t, ioac.read_bytes);
+		c->write_bytes = BPF_CORE_READ(t, ioac.write_bytes);
+	}
+}
+
+/* Totals of a process's threads that were already reaped. */
+static __always_inline void pw_read_signal_counters(struct task_struct *t,
+						    struct pw_task_counters *c)
+{
+	struct signal_struct *s = BPF_CORE_READ(t, signal);
+	c->runtime_ns = BPF_CORE_READ(s, sum_sched_runtime);
+	c->vol_ctxsw = BPF_CORE_READ(s, nvcsw);
+	c->invol_ctxsw = BPF_CORE_READ(s, nivcsw);
+	c->min_flt = BPF_CORE_READ(s, min_flt);
+	c->maj_flt = BPF_CORE_READ(s, maj_flt);
+	c->utime_ns = BPF_CORE_READ(s, utime);
+	c->stime_ns = BPF_CORE_READ(s, stime);
+	if (bpf_core_field_exists(s->ioac)) {
+		c->read_bytes = BPF_CORE_READ(s, ioac.read_bytes);
+		c->write_bytes = BPF_CORE_READ(s, ioac.write_bytes);
+	}
+}
+
+static __always_inline void pw_add_counters(struct pw_task_counters *dst,
+					    const struct pw_task_counters *src)
+{
+	dst->runtime_ns += src->runtime_ns;
+	dst->vol_ctxsw += src->vol_ctxsw;
+	dst->invol_ctxsw += src->invol_ctxsw;
+	dst->min_flt += src->min_flt;
+	dst->maj_flt += src->maj_flt;
+	dst->read_bytes += src->read_bytes;
+	dst->write_bytes += src->write_bytes;
+	dst->utime_ns += src->utime_ns;
+	dst->stime_ns += src->stime_ns;
+}
+
+#endif /* PROCWATCH_COMMON_BPF_H */

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Task iterator: one pass over every thread writes its exact cumulative
+ * counters. Userspace runs it once per interval; between passes nothing
+ * here costs anything.
+ */
+#include "task_stats.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Records are too big for the 512-byte BPF stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pw_thread_record);
+} record_scratch SEC(".maps");
+
+SEC("iter/task")
+int dump_task(struct bpf_iter__task *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	struct task_struct *t = ctx->task;
+	__u32 zero = 0;
+
+	if (!t)
+		return 0;
+	struct pw_thread_record *r = bpf_map_lookup_elem(&record_scratch, &zero);
+	if (!r)
+		return 0;
+	__builtin_memset(r, 0, sizeof(*r));
+
+	r->tid = t->pid;
+	r->tgid = t->tgid;
+	r->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	r->uid = BPF_CORE_READ(t, real_cred, uid.val);
+	r->start_ns = t->start_time;
+	r->state = pw_task_state(t);
+	bpf_probe_read_kernel_str(r->comm, sizeof(r->comm), t->comm);
+	if (t->flags & PF_KTHREAD)
+		r->flags |= PW_REC_KTHREAD;
+	pw_read_thread_counters(t, &r->counters);
+
+	struct pw_task_stats *s = bpf_task_storage_get(&task_stats, t, 0, 0);
+	if (s) {
+		r->flags |= PW_REC_HAS_SCHED;
+		r->sched = s->self;
+	}
+
+	if (t->pid != t->tgid) {
+		/* Threads other than the leader send only the common prefix. */
+		bpf_seq_write(seq, r, offsetof(struct pw_thread_record, dead_counters));
+		return 0;
+	}
+	r->flags |= PW_REC_LEADER;
+	r->nr_threads = BPF_CORE_READ(t, signal, nr_threads);
+	pw_read_signal_counters(t, &r->dead_counters);
+	if (s) {
+		r->dead_sched = s->dead;
+		r->runq_hist = s->runq_hist;
+	}
+	bpf_seq_write(seq, r, sizeof(*r));
+	return 0;
+}

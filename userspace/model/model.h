@@ -1,0 +1,48 @@
+// Rates derived from two Samples. derive_model() is the only place where a
+// counter delta becomes a rate, so live top, replay and every exporter agree.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "model/sample.h"
+
+namespace pw {
+
+struct ProcessRow {
+  const ProcessSample* sample = nullptr;  // owned by Model::sample
+  // Counter delta over the interval; nullopt when the counter is not
+  // measured or there is no earlier value to subtract (first frame).
+  std::array<std::optional<std::uint64_t>, kCounterCount> delta{};
+  Log2Histogram runq_hist_delta;  // run-queue latencies of this interval
+  bool started_in_interval = false;
+  bool exited_in_interval = false;
+
+  std::optional<double> rate_per_s(Counter c, double interval_s) const;
+};
+
+struct SystemRow {
+  double interval_s = 0;                // 0 on the first frame
+  std::optional<double> cpu_busy_pct;   // of all CPUs: 100 = every core busy
+  std::optional<double> cpu_user_pct, cpu_system_pct, cpu_iowait_pct, cpu_steal_pct;
+  std::uint32_t num_processes = 0;
+  std::uint32_t num_threads = 0;
+  std::uint32_t num_running = 0;
+  std::optional<double> events_per_s;
+  std::uint64_t events_dropped = 0;     // cumulative since start
+  std::optional<std::uint64_t> dropped_in_interval;
+};
+
+struct Model {
+  std::shared_ptr<const Sample> sample;
+  SystemRow system;
+  std::vector<ProcessRow> processes;
+  double interval_s() const { return system.interval_s; }
+};
+
+// prev may be null (first frame): rates are then absent, not zero.
+Model derive_model(std::shared_ptr<const Sample> current, const Sample* previous);
+
+}  // namespace pw
