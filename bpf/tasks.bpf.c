@@ -35,7 +35,8 @@ int dump_task(struct bpf_iter__task *ctx)
 	r->ppid = BPF_CORE_READ(t, real_parent, tgid);
 	r->uid = BPF_CORE_READ(t, real_cred, uid.val);
 	r->start_ns = t->start_time;
-	r->state = pw_task_state(t);
+	/* A zombie's __state says nothing; exit_state holds EXIT_ZOMBIE. */
+	r->state = pw_task_state(t) | BPF_CORE_READ(t, exit_state);
 	bpf_probe_read_kernel_str(r->comm, sizeof(r->comm), t->comm);
 	if (t->flags & PF_KTHREAD)
 		r->flags |= PW_REC_KTHREAD;

@@ -56,7 +56,8 @@ struct LifecycleEvent {
   ProcessKey key;
   std::int32_t ppid = 0;
   std::string comm;
-  std::string detail;  // exec: filename and argv; exit: empty
+  std::string filename;  // exec: the executed file
+  std::string argv;      // exec: arguments joined by spaces (first 256 bytes)
   std::optional<std::uint32_t> exit_status;
 };
 

@@ -1,0 +1,143 @@
+#include "collect/collector.h"
+
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "common/log.h"
+
+namespace pw {
+namespace {
+
+std::uint64_t clock_ns(clockid_t id) {
+  timespec ts{};
+  ::clock_gettime(id, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000ULL +
+         static_cast<std::uint64_t>(ts.tv_nsec);
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "";
+  return buf;
+}
+
+}  // namespace
+
+Collector::Collector(const CollectorOptions& options)
+    : options_(options), probes_(options.probes), proc_(options.proc_root) {
+  decode_.sched_measured = probes_.has_scheduler();
+  decode_.keep_threads = options.keep_threads;
+  hostname_ = host_name();
+}
+
+void Collector::handle_event(const void* data, std::size_t size) {
+  auto decoded = decode_event(data, size, decode_);
+  if (!decoded) return;
+  ++events_total_;
+  if (decoded->event.kind == LifecycleEvent::Kind::Exec) {
+    // The command line changed: read it again on the next pass; until then
+    // (or for good, if the process is gone by then) use the event's argv.
+    Enrichment& e = enrichment_[decoded->event.key];
+    e.cmdline = decoded->event.argv.empty() ? decoded->event.filename : decoded->event.argv;
+    e.read_from_proc = false;
+  }
+  if (decoded->exited) pending_exits_.push_back(std::move(*decoded->exited));
+  pending_events_.push_back(std::move(decoded->event));
+}
+
+void Collector::drain_events() {
+  probes_.consume_events([this](const void* d, std::size_t n) { handle_event(d, n); });
+}
+
+std::vector<ProcessSample> Collector::read_processes_from_proc() {
+  std::vector<ProcessSample> out;
+  for (std::int32_t pid : proc_.list_pids()) {
+    auto p = proc_.read_process(pid);
+    if (!p) continue;  // exited while we looked
+    ProcessSample s;
+    // /proc's start time is in clock ticks after boot; scale it to ns so
+    // that the key still tells a reused PID apart.
+    s.key = {p->pid, p->start_ticks * (1'000'000'000ULL / static_cast<std::uint64_t>(
+                                                              ::sysconf(_SC_CLK_TCK)))};
+    s.ppid = p->ppid;
+    s.uid = p->uid;
+    s.comm = p->comm;
+    s.state = p->state;
+    s.num_threads = p->num_threads;
+    s.kernel_thread = p->kernel_thread;
+    s.counters = p->counters;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<ProcessSample> Collector::read_processes() {
+  if (probes_.has_task_iterator()) {
+    if (Status s = probes_.read_task_records(iter_buffer_); !s) log_debug(s.message());
+    std::size_t bad = 0;
+    auto out = aggregate_task_records(iter_buffer_, decode_, &bad);
+    if (bad) log_debug("task iterator: " + std::to_string(bad) + " trailing bytes ignored");
+    if (!out.empty()) return out;
+  }
+  return read_processes_from_proc();
+}
+
+void Collector::enrich(ProcessSample& p) {
+  p.user = proc_.user_name(p.uid);
+  Enrichment& e = enrichment_[p.key];
+  if (!e.read_from_proc && !p.exit_status) {
+    if (!p.kernel_thread) {
+      std::string cmdline = proc_.read_cmdline(p.key.pid);
+      if (!cmdline.empty()) e.cmdline = std::move(cmdline);
+    }
+    e.cgroup = proc_.read_cgroup(p.key.pid);
+    e.read_from_proc = true;
+  }
+  e.seen = true;
+  p.cmdline = e.cmdline;
+  p.cgroup = e.cgroup;
+}
+
+Sample Collector::collect() {
+  Sample s;
+  drain_events();
+  s.system.wall_ns = clock_ns(CLOCK_REALTIME);
+  s.system.monotonic_ns = clock_ns(CLOCK_MONOTONIC);
+  s.system.hostname = hostname_;
+  proc_.read_system(s.system);
+  s.processes = read_processes();
+  // Events that arrived while the iterator ran belong to this pass too.
+  drain_events();
+
+  for (auto& [key, e] : enrichment_) e.seen = false;
+  std::unordered_map<ProcessKey, std::size_t, KeyHash> live;
+  live.reserve(s.processes.size());
+  for (std::size_t i = 0; i < s.processes.size(); ++i) live.emplace(s.processes[i].key, i);
+
+  for (auto& exited : pending_exits_) {
+    auto it = live.find(exited.key);
+    if (it != live.end()) {
+      // Still a zombie: keep the live row, mark it with the exit.
+      ProcessSample& p = s.processes[it->second];
+      p.exit_status = exited.exit_status;
+      p.exit_ns = exited.exit_ns;
+      continue;
+    }
+    s.processes.push_back(std::move(exited));
+  }
+  pending_exits_.clear();
+  for (auto& p : s.processes) enrich(p);
+  // Forget enrichment of processes that are gone.
+  std::erase_if(enrichment_, [](const auto& kv) { return !kv.second.seen; });
+
+  s.events = std::move(pending_events_);
+  pending_events_.clear();
+  s.system.events_total = events_total_;
+  s.system.events_dropped = probes_.dropped_events();
+  return s;
+}
+
+}  // namespace pw

@@ -1,0 +1,69 @@
+// One collection pass = one Sample: the task iterator's exact counters,
+// the lifecycle events since the last pass (processes that already exited
+// included, with their final totals), system totals and /proc enrichment.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "collect/task_records.h"
+#include "model/sample.h"
+#include "probe/probe_set.h"
+#include "proc/proc_reader.h"
+
+namespace pw {
+
+struct CollectorOptions {
+  ProbeOptions probes;
+  std::filesystem::path proc_root = "/proc";
+  bool keep_threads = false;
+};
+
+class Collector {
+ public:
+  explicit Collector(const CollectorOptions& options);
+
+  // Takes one Sample now.
+  Sample collect();
+  // Moves pending ring-buffer events into the next Sample. Cheap; call
+  // often so the buffer never fills between samples.
+  void drain_events();
+
+  std::vector<std::string> notices() const { return probes_.notices(); }
+  ProbeSet& probes() { return probes_; }
+
+ private:
+  struct KeyHash {
+    std::size_t operator()(const ProcessKey& k) const {
+      return std::hash<std::uint64_t>()((static_cast<std::uint64_t>(k.pid) << 40) ^ k.start_ns);
+    }
+  };
+  struct Enrichment {
+    std::string cmdline;
+    std::string cgroup;
+    bool read_from_proc = false;  // false: read /proc on next sight
+    bool seen = false;            // touched in the current pass (for eviction)
+  };
+
+  std::vector<ProcessSample> read_processes();
+  std::vector<ProcessSample> read_processes_from_proc();
+  void enrich(ProcessSample& p);
+  void handle_event(const void* data, std::size_t size);
+
+  CollectorOptions options_;
+  ProbeSet probes_;
+  ProcReader proc_;
+  DecodeOptions decode_;
+  std::vector<char> iter_buffer_;
+  std::vector<LifecycleEvent> pending_events_;
+  std::vector<ProcessSample> pending_exits_;
+  std::uint64_t events_total_ = 0;
+  std::unordered_map<ProcessKey, Enrichment, KeyHash> enrichment_;
+  std::string hostname_;
+  std::uint64_t boot_monotonic_offset_ns_ = 0;
+};
+
+}  // namespace pw

@@ -1,0 +1,192 @@
+#include "collect/task_records.h"
+
+#include <cstddef>
+#include <cstring>
+#include <unordered_map>
+
+#include "procwatch_abi.h"
+
+namespace pw {
+namespace {
+
+constexpr std::size_t kThreadPrefix = offsetof(pw_thread_record, dead_counters);
+
+std::string bounded_string(const char* s, std::size_t max) {
+  return std::string(s, ::strnlen(s, max));
+}
+
+void add_task_counters(CounterSet& c, const pw_task_counters& k) {
+  c.add(Counter::RuntimeNs, k.runtime_ns);
+  c.add(Counter::UtimeNs, k.utime_ns);
+  c.add(Counter::StimeNs, k.stime_ns);
+  c.add(Counter::VolCtxSw, k.vol_ctxsw);
+  c.add(Counter::InvolCtxSw, k.invol_ctxsw);
+  c.add(Counter::MinFlt, k.min_flt);
+  c.add(Counter::MajFlt, k.maj_flt);
+  c.add(Counter::ReadBytes, k.read_bytes);
+  c.add(Counter::WriteBytes, k.write_bytes);
+}
+
+void add_sched_counters(CounterSet& c, const pw_sched_counters& k) {
+  c.add(Counter::RunqWaitNs, k.runq_wait_ns);
+  c.add(Counter::RunqWaits, k.runq_waits);
+  c.add(Counter::OffCpuNs, k.offcpu_ns);
+}
+
+void add_hist(Log2Histogram& h, const pw_hist& k) {
+  for (int i = 0; i < PW_HIST_BUCKETS; ++i) h.add(i, k.buckets[i]);
+}
+
+// Rank used to pick a process's state from its threads' states: the most
+// "active" thread wins, as a user reading top expects (R beats D beats S).
+int state_rank(char s) {
+  switch (s) {
+    case 'R': return 6;
+    case 'D': return 5;
+    case 'T': case 't': return 4;
+    case 'S': return 3;
+    case 'I': return 2;
+    case 'Z': return 1;
+    default: return 0;
+  }
+}
+
+}  // namespace
+
+char task_state_letter(std::uint32_t bits) {
+  // Values from include/linux/sched.h; stable since 4.14.
+  if (bits & 0x20) return 'Z';          // EXIT_ZOMBIE
+  if (bits & 0x10) return 'X';          // EXIT_DEAD
+  if ((bits & 0x402) == 0x402) return 'I';  // TASK_IDLE = UNINTERRUPTIBLE | NOLOAD
+  if (bits & 0x1) return 'S';
+  if (bits & 0x2) return 'D';
+  if (bits & 0x4) return 'T';
+  if (bits & 0x8) return 't';
+  if (bits & 0x40) return 'P';
+  if (bits == 0) return 'R';
+  return '?';
+}
+
+std::vector<ProcessSample> aggregate_task_records(std::span<const char> bytes,
+                                                  const DecodeOptions& options,
+                                                  std::size_t* bad_bytes) {
+  std::vector<ProcessSample> out;
+  std::unordered_map<std::uint32_t, std::size_t> index;  // tgid -> out position
+  std::size_t pos = 0;
+  while (bytes.size() - pos >= kThreadPrefix) {
+    pw_thread_record r{};
+    std::memcpy(&r, bytes.data() + pos, kThreadPrefix);
+    const bool leader = r.flags & PW_REC_LEADER;
+    const std::size_t size = leader ? sizeof(pw_thread_record) : kThreadPrefix;
+    if (bytes.size() - pos < size) break;
+    if (leader) std::memcpy(&r, bytes.data() + pos, size);
+    pos += size;
+
+    auto [it, inserted] = index.try_emplace(r.tgid, out.size());
+    if (inserted) {
+      out.emplace_back();
+      out.back().key.pid = static_cast<std::int32_t>(r.tgid);
+    }
+    ProcessSample& p = out[it->second];
+    const char state = task_state_letter(r.state);
+    add_task_counters(p.counters, r.counters);
+    if (options.sched_measured) add_sched_counters(p.counters, r.sched);
+    if (state_rank(state) > state_rank(p.state)) p.state = state;
+
+    if (leader) {
+      p.key.start_ns = r.start_ns;
+      p.ppid = static_cast<std::int32_t>(r.ppid);
+      p.uid = r.uid;
+      p.comm = bounded_string(r.comm, sizeof r.comm);
+      p.kernel_thread = r.flags & PW_REC_KTHREAD;
+      p.num_threads = r.nr_threads;
+      add_task_counters(p.counters, r.dead_counters);
+      if (options.sched_measured) {
+        add_sched_counters(p.counters, r.dead_sched);
+        add_hist(p.runq_hist, r.runq_hist);
+      }
+      if (state == 'Z') p.state = 'Z';  // a zombie leader with no live threads
+    }
+    if (options.keep_threads) {
+      ThreadSample t;
+      t.tid = static_cast<std::int32_t>(r.tid);
+      t.comm = bounded_string(r.comm, sizeof r.comm);
+      t.state = state;
+      add_task_counters(t.counters, r.counters);
+      if (options.sched_measured) add_sched_counters(t.counters, r.sched);
+      p.threads.push_back(std::move(t));
+    }
+  }
+  if (bad_bytes) *bad_bytes = bytes.size() - pos;
+  for (auto& p : out)
+    if (p.num_threads == 0) p.num_threads = 1;
+  return out;
+}
+
+std::optional<DecodedEvent> decode_event(const void* data, std::size_t size,
+                                         const DecodeOptions& options) {
+  if (size < sizeof(pw_event_header)) return std::nullopt;
+  pw_event_header h;
+  std::memcpy(&h, data, sizeof h);
+  DecodedEvent d;
+  d.event.ts_ns = h.ts_ns;
+  switch (h.kind) {
+    case PW_EVENT_FORK: {
+      if (size < sizeof(pw_fork_event)) return std::nullopt;
+      pw_fork_event e;
+      std::memcpy(&e, data, sizeof e);
+      d.event.kind = LifecycleEvent::Kind::Fork;
+      d.event.key = {static_cast<std::int32_t>(e.child_tgid), e.child_start_ns};
+      d.event.ppid = static_cast<std::int32_t>(e.parent_tgid);
+      d.event.comm = bounded_string(e.comm, sizeof e.comm);
+      return d;
+    }
+    case PW_EVENT_EXEC: {
+      if (size < sizeof(pw_exec_event)) return std::nullopt;
+      pw_exec_event e;
+      std::memcpy(&e, data, sizeof e);
+      d.event.kind = LifecycleEvent::Kind::Exec;
+      d.event.key = {static_cast<std::int32_t>(e.tgid), e.start_ns};
+      d.event.comm = bounded_string(e.comm, sizeof e.comm);
+      d.event.filename = bounded_string(e.filename, sizeof e.filename);
+      const std::size_t n = e.args_len <= sizeof e.args ? e.args_len : sizeof e.args;
+      std::string args(e.args, n);
+      while (!args.empty() && args.back() == '\0') args.pop_back();
+      for (char& c : args)
+        if (c == '\0') c = ' ';
+      d.event.argv = std::move(args);
+      return d;
+    }
+    case PW_EVENT_EXIT: {
+      if (size < sizeof(pw_exit_event)) return std::nullopt;
+      pw_exit_event e;
+      std::memcpy(&e, data, sizeof e);
+      d.event.kind = LifecycleEvent::Kind::Exit;
+      d.event.key = {static_cast<std::int32_t>(e.tgid), e.start_ns};
+      d.event.ppid = static_cast<std::int32_t>(e.ppid);
+      d.event.comm = bounded_string(e.comm, sizeof e.comm);
+      d.event.exit_status = e.exit_code;
+
+      ProcessSample p;
+      p.key = d.event.key;
+      p.ppid = d.event.ppid;
+      p.uid = e.uid;
+      p.comm = d.event.comm;
+      p.state = 'X';
+      p.num_threads = 0;
+      p.exit_status = e.exit_code;
+      p.exit_ns = h.ts_ns;
+      add_task_counters(p.counters, e.counters);
+      if (options.sched_measured) {
+        add_sched_counters(p.counters, e.sched);
+        add_hist(p.runq_hist, e.runq_hist);
+      }
+      d.exited = std::move(p);
+      return d;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace pw

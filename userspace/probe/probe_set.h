@@ -1,0 +1,82 @@
+// All of procwatch's kernel side, loaded and attached: the scheduler
+// programs, the lifecycle events and the task iterator. Each part loads on
+// its own; a part that cannot load is switched off and named in notices(),
+// the rest keeps working.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+
+namespace pw {
+
+struct ProbeOptions {
+  std::size_t ringbuf_bytes = 1 << 20;  // lifecycle event ring; power of 2
+  bool scheduler = true;                // run-queue latency / off-CPU programs
+  bool lifecycle = true;                // fork/exec/exit events
+  bool task_iterator = true;            // exact per-thread counters
+  std::string lifecycle_variant = "auto";  // auto | tp_btf | raw_tp
+};
+
+struct ProgramStats {
+  std::string name;       // program name as in the .bpf.c
+  std::string object;     // "sched", "lifecycle", "tasks"
+  std::uint64_t run_count = 0;    // needs BPF stats enabled
+  std::uint64_t run_time_ns = 0;
+};
+
+class ProbeSet {
+ public:
+  // Runs the preflight checks (throws FatalError with one sentence when
+  // procwatch cannot work at all), then loads what this kernel supports.
+  explicit ProbeSet(const ProbeOptions& options);
+  ~ProbeSet();
+  ProbeSet(const ProbeSet&) = delete;
+  ProbeSet& operator=(const ProbeSet&) = delete;
+
+  bool has_scheduler() const;
+  bool has_lifecycle() const;
+  bool has_task_iterator() const;
+  std::string lifecycle_variant() const;  // "tp_btf", "raw_tp" or ""
+  // What is degraded and why, one sentence each.
+  const std::vector<std::string>& notices() const;
+
+  // One pass of the task iterator: raw pw_thread_record bytes.
+  Status read_task_records(std::vector<char>& out);
+
+  // Delivers each pending lifecycle event (raw bytes) to the handler.
+  // Returns the number consumed. Does not block.
+  int consume_events(const std::function<void(const void*, std::size_t)>& handler);
+  // Waits up to timeout_ms for the kernel to signal a full-ish buffer.
+  int poll_events(const std::function<void(const void*, std::size_t)>& handler, int timeout_ms);
+
+  // Lifecycle events lost because the ring buffer was full, all CPUs.
+  std::uint64_t dropped_events() const;
+
+  // Per-program cost counters (zero unless BPF stats are enabled).
+  std::vector<ProgramStats> program_stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Holds kernel BPF run-time statistics on while alive (they cost a little).
+class BpfStatsScope {
+ public:
+  BpfStatsScope();
+  ~BpfStatsScope();
+  bool active() const { return fd_ >= 0; }
+  BpfStatsScope(const BpfStatsScope&) = delete;
+  BpfStatsScope& operator=(const BpfStatsScope&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace pw
