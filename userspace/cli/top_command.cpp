@@ -98,6 +98,7 @@ CLI::App* add_top_command(CLI::App& app, TopCommandOptions& o) {
   top->add_option("-p,--pid", o.pids, "Show only this process");
   top->add_option("-u,--user", o.user, "Show only this user's processes");
   top->add_flag("-t,--tree", o.tree, "Show children under their parents");
+  top->add_flag("-H,--threads", o.threads, "One row per thread (like top -H)");
   top->add_flag("--no-kernel-threads", o.hide_kernel_threads, "Hide kernel threads");
   top->add_option("--limit", o.limit, "Batch mode: at most N rows per frame");
   top->add_option("--ringbuf-kib", o.ringbuf_kib, "Lifecycle event ring buffer size in KiB")
@@ -120,8 +121,9 @@ int run_top_command(const TopCommandOptions& o) {
   copts.probes.ringbuf_bytes = ring;
   copts.probes.scheduler = !o.no_scheduler;
   copts.probes.lifecycle_variant = o.lifecycle_variant;
+  copts.keep_threads = o.threads;
   Collector collector(copts);
-  LiveFeed feed(collector);
+  LiveFeed feed(collector, o.threads);
 
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);

@@ -22,6 +22,7 @@ struct TopCommandOptions {
   std::vector<int> pids;
   std::string user;
   bool tree = false;
+  bool threads = false;
   bool hide_kernel_threads = false;
   std::size_t limit = 0;
   // Probe configuration.

@@ -10,13 +10,17 @@ namespace pw {
 
 class LiveFeed : public ModelFeed {
  public:
-  explicit LiveFeed(Collector& collector) : collector_(collector) {}
+  // threads_as_rows: one row per thread (top -H); the collector must keep
+  // thread detail (CollectorOptions::keep_threads).
+  explicit LiveFeed(Collector& collector, bool threads_as_rows = false)
+      : collector_(collector), threads_as_rows_(threads_as_rows) {}
   Model next() override;
   void tick() override { collector_.drain_events(); }
   std::vector<std::string> notices() const override { return collector_.notices(); }
 
  private:
   Collector& collector_;
+  bool threads_as_rows_;
   std::shared_ptr<const Sample> previous_;
 };
 

@@ -110,6 +110,7 @@ std::vector<ProcessSample> aggregate_task_records(std::span<const char> bytes,
     if (options.keep_threads) {
       ThreadSample t;
       t.tid = static_cast<std::int32_t>(r.tid);
+      t.start_ns = r.start_ns;
       t.comm = bounded_string(r.comm, sizeof r.comm);
       t.state = state;
       add_task_counters(t.counters, r.counters);

@@ -135,6 +135,12 @@ const std::array kFields = {
              [](const ProcessRow& r, double) -> FieldValue {
                return static_cast<std::int64_t>(r.sample->key.start_ns);
              }},
+    FieldDef{FieldId::AgeS, "age_s", "AGE", "s",
+             "time since the process started (its whole lifetime once exited)", FieldKind::Real,
+             FieldFormat::Seconds, 9, false,
+             [](const ProcessRow& r, double) -> FieldValue {
+               return static_cast<double>(r.age_ns) / 1e9;
+             }},
     FieldDef{FieldId::ExitCode, "exit_code", "EXIT", "",
              "exit code, or 128+signal if killed; only for processes that exited",
              FieldKind::Integer, FieldFormat::Plain, 4, false,
@@ -239,6 +245,7 @@ int compare_values(const FieldValue& a, const FieldValue& b) {
   const auto x = num(a);
   const auto y = num(b);
   if (x && y) return *x < *y ? -1 : (*x > *y ? 1 : 0);
+  if (x || y) return x ? -1 : 1;  // numbers below text: a total order, never a throw
   const auto& s = std::get<std::string>(a);
   const auto& t = std::get<std::string>(b);
   return s.compare(t) < 0 ? -1 : (s == t ? 0 : 1);

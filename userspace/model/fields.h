@@ -40,6 +40,7 @@ enum class FieldId : std::uint16_t {
   WriteBytesPerSec,
   Cgroup,
   StartNs,
+  AgeS,
   ExitCode,
 };
 

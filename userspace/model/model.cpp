@@ -74,6 +74,7 @@ Model derive_model(std::shared_ptr<const Sample> current, const Sample* previous
     ProcessRow row;
     row.sample = &p;
     row.exited_in_interval = p.exit_status.has_value();
+    row.age_ns = minus_or_zero(p.exit_ns.value_or(cur.system.monotonic_ns), p.key.start_ns);
     const ProcessSample* old = nullptr;
     if (auto it = before.find(p.key); it != before.end()) old = it->second;
     // Born after the previous pass: everything it has, it did in this interval.
@@ -85,7 +86,14 @@ Model derive_model(std::shared_ptr<const Sample> current, const Sample* previous
         const auto c = static_cast<Counter>(i);
         const auto now = p.counters.get(c);
         if (!now) continue;
-        const std::uint64_t then = old ? old->counters.get(c).value_or(0) : 0;
+        std::uint64_t then = 0;
+        if (old) {
+          // Not measured last time (e.g. /proc/PID/io unreadable then): the
+          // cumulative total is not what happened in this interval.
+          const auto before_value = old->counters.get(c);
+          if (!before_value) continue;
+          then = *before_value;
+        }
         row.delta[i] = minus_or_zero(*now, then);
       }
       row.runq_hist_delta = old ? p.runq_hist.minus(old->runq_hist) : p.runq_hist;

@@ -19,6 +19,8 @@ struct ProcessRow {
   Log2Histogram runq_hist_delta;  // run-queue latencies of this interval
   bool started_in_interval = false;
   bool exited_in_interval = false;
+  // Lifetime so far (live) or in total (exited), ns.
+  std::uint64_t age_ns = 0;
 
   std::optional<double> rate_per_s(Counter c, double interval_s) const;
 };

@@ -22,6 +22,7 @@ struct ProcessKey {
 
 struct ThreadSample {
   std::int32_t tid = 0;
+  std::uint64_t start_ns = 0;  // CLOCK_MONOTONIC ns at creation
   std::string comm;
   char state = '?';
   CounterSet counters;
