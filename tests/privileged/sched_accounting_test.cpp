@@ -18,9 +18,12 @@ double ratio(std::uint64_t a, std::uint64_t b) {
 
 // On-CPU time: a busy loop of 2 s, single-threaded and with two threads,
 // must match the sum of /proc/PID/task/*/schedstat within 1%.
-void expect_cpu_matches_schedstat(int threads, std::uint64_t min_runtime_ns) {
-  Collector collector(CollectorOptions{});
-  ASSERT_TRUE(collector.probes().has_task_iterator());
+void expect_cpu_matches_schedstat(int threads, std::uint64_t min_runtime_ns,
+                                  bool use_iterator = true) {
+  CollectorOptions options;
+  options.probes.task_iterator = use_iterator;
+  Collector collector(options);
+  ASSERT_EQ(collector.probes().has_task_iterator(), use_iterator);
   Workload busy({testprog("busy"), std::to_string(threads), "2000"});
   ASSERT_EQ(busy.read_line(), "done");
 
@@ -46,6 +49,12 @@ TEST(SchedAccounting, BusyLoopCpuTimeMatchesSchedstat) {
 TEST(SchedAccounting, TwoBusyThreadsCpuTimeMatchesSchedstat) {
   PW_REQUIRE_BPF();
   expect_cpu_matches_schedstat(2, 900'000'000ULL);
+}
+
+// Without the iterator (an old kernel), /proc is read instead: same truth.
+TEST(SchedAccounting, ProcFallbackCpuTimeMatchesSchedstat) {
+  PW_REQUIRE_BPF();
+  expect_cpu_matches_schedstat(2, 900'000'000ULL, /*use_iterator=*/false);
 }
 
 TEST(SchedAccounting, CpuPercentOfABusyLoopIsAboutOneCore) {

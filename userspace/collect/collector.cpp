@@ -54,14 +54,19 @@ void Collector::drain_events() {
 
 std::vector<ProcessSample> Collector::read_processes_from_proc() {
   std::vector<ProcessSample> out;
+  const std::uint64_t boot = clock_ns(CLOCK_BOOTTIME);
+  const std::uint64_t mono = clock_ns(CLOCK_MONOTONIC);
+  const std::uint64_t suspended_ns = boot > mono ? boot - mono : 0;
   for (std::int32_t pid : proc_.list_pids()) {
     auto p = proc_.read_process(pid);
     if (!p) continue;  // exited while we looked
     ProcessSample s;
-    // /proc's start time is in clock ticks after boot; scale it to ns so
-    // that the key still tells a reused PID apart.
-    s.key = {p->pid, p->start_ticks * (1'000'000'000ULL / static_cast<std::uint64_t>(
-                                                              ::sysconf(_SC_CLK_TCK)))};
+    // /proc's start time counts clock ticks on CLOCK_BOOTTIME; the BPF
+    // side and the model use CLOCK_MONOTONIC, which stops during suspend.
+    const std::uint64_t ns_per_tick =
+        1'000'000'000ULL / static_cast<std::uint64_t>(::sysconf(_SC_CLK_TCK));
+    const std::uint64_t start_boot_ns = p->start_ticks * ns_per_tick;
+    s.key = {p->pid, start_boot_ns > suspended_ns ? start_boot_ns - suspended_ns : 0};
     s.ppid = p->ppid;
     s.uid = p->uid;
     s.comm = p->comm;

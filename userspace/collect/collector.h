@@ -63,7 +63,6 @@ class Collector {
   std::uint64_t events_total_ = 0;
   std::unordered_map<ProcessKey, Enrichment, KeyHash> enrichment_;
   std::string hostname_;
-  std::uint64_t boot_monotonic_offset_ns_ = 0;
 };
 
 }  // namespace pw
