@@ -85,7 +85,7 @@ Model derive_model(std::shared_ptr<const Sample> current, const Sample* previous
       for (std::size_t i = 0; i < kCounterCount; ++i) {
         const auto c = static_cast<Counter>(i);
         const auto now = p.counters.get(c);
-        if (!now) continue;
+        if (!now || is_gauge(c)) continue;  // a level, not a count: no delta
         std::uint64_t then = 0;
         if (old) {
           // Not measured last time (e.g. /proc/PID/io unreadable then): the

@@ -28,6 +28,27 @@ struct ThreadSample {
   CounterSet counters;
 };
 
+// Block IO of one process on one device (cumulative).
+struct DeviceIo {
+  std::uint32_t dev = 0;  // kernel dev_t: major << 20 | minor
+  std::string name;       // "vda", "nvme0n1"; empty if unknown
+  std::uint64_t read_bytes = 0, write_bytes = 0, read_ops = 0, write_ops = 0;
+  bool operator==(const DeviceIo&) const = default;
+};
+
+// One socket connection of a process, as of the sample.
+struct Connection {
+  std::uint8_t protocol = 6;  // IPPROTO_TCP / IPPROTO_UDP
+  std::uint8_t family = 4;    // 4 or 6
+  std::string local;          // "127.0.0.1:5201", "[::1]:443"
+  std::string remote;
+  std::string state;          // "ESTABLISHED", "LISTEN", ... ("" for UDP)
+  std::optional<std::uint32_t> srtt_us;  // TCP smoothed RTT
+  std::uint64_t tx_bytes = 0, rx_bytes = 0;  // cumulative on this socket
+  std::uint64_t retransmits = 0;
+  bool operator==(const Connection&) const = default;
+};
+
 struct ProcessSample {
   ProcessKey key;
   std::int32_t ppid = 0;
@@ -36,6 +57,7 @@ struct ProcessSample {
   std::string cmdline;  // argv joined with spaces; untrusted bytes; may be empty
   std::string user;     // resolved name; empty when unknown
   std::string cgroup;   // cgroup v2 path (or first v1 path); empty when unknown
+  std::uint64_t cgroup_id = 0;  // v2 cgroup id (kernfs inode); 0 = unknown
   char state = '?';     // R S D Z T I ... as in /proc/PID/stat; 'X' = exited
   std::uint32_t num_threads = 0;
   bool kernel_thread = false;
@@ -45,13 +67,16 @@ struct ProcessSample {
   std::optional<std::uint64_t> exit_ns;      // CLOCK_MONOTONIC ns
   CounterSet counters;                       // whole process, all threads
   Log2Histogram runq_hist;                   // run-queue latency, ns
+  Log2Histogram io_hist;                     // block IO latency (issue -> complete), ns
+  std::vector<DeviceIo> devices;             // block IO per device (may be empty)
+  std::vector<Connection> connections;       // open sockets (may be empty)
   std::vector<ThreadSample> threads;         // live threads (may be empty)
 };
 
 // Process lifecycle events seen during the interval, kept for recording
 // and for "what started / exited" views.
 struct LifecycleEvent {
-  enum class Kind : std::uint8_t { Fork, Exec, Exit };
+  enum class Kind : std::uint8_t { Fork, Exec, Exit, OomKill };
   Kind kind = Kind::Fork;
   std::uint64_t ts_ns = 0;  // CLOCK_MONOTONIC
   ProcessKey key;
@@ -60,6 +85,10 @@ struct LifecycleEvent {
   std::string filename;  // exec: the executed file
   std::string argv;      // exec: arguments joined by spaces (first 256 bytes)
   std::optional<std::uint32_t> exit_status;
+  // OomKill: key/comm are the victim; these name the trigger and the size.
+  std::int32_t trigger_pid = 0;
+  std::string trigger_comm;
+  std::uint64_t victim_rss_bytes = 0;
 };
 
 struct CpuTimes {  // jiffies-derived totals from /proc/stat, in ns
