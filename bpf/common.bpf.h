@@ -95,4 +95,44 @@ static __always_inline void pw_add_counters(struct pw_task_counters *dst,
 	dst->stime_ns += src->stime_ns;
 }
 
+/* Before 6.2 the RSS counters were atomics in struct mm_rss_stat. */
+struct mm_rss_stat___pre62 {
+	atomic_long_t count[4];
+} __attribute__((preserve_access_index));
+struct mm_struct___pre62 {
+	struct mm_rss_stat___pre62 rss_stat;
+} __attribute__((preserve_access_index));
+
+#define PW_PAGE_SHIFT 12
+enum { PW_MM_FILEPAGES = 0, PW_MM_ANONPAGES = 1, PW_MM_SWAPENTS = 2, PW_MM_SHMEMPAGES = 3 };
+
+/* The same (batched, per-CPU-approximate) value /proc/PID/status shows:
+ * get_mm_counter() reads the counter's central count too. */
+static __always_inline __s64 pw_mm_counter(struct mm_struct *mm, int member)
+{
+	__s64 v;
+	if (bpf_core_type_exists(struct mm_rss_stat___pre62))
+		v = BPF_CORE_READ((struct mm_struct___pre62 *)mm, rss_stat.count[member].counter);
+	else
+		v = BPF_CORE_READ(mm, rss_stat[member].count);
+	return v > 0 ? v : 0;
+}
+
+static __always_inline void pw_read_mem(struct mm_struct *mm, struct pw_mem_gauges *g)
+{
+	if (!mm)
+		return;
+	__u64 anon = pw_mm_counter(mm, PW_MM_ANONPAGES);
+	__u64 file = pw_mm_counter(mm, PW_MM_FILEPAGES);
+	__u64 shmem = pw_mm_counter(mm, PW_MM_SHMEMPAGES);
+	__u64 rss = anon + file + shmem;
+	__u64 hiwater = BPF_CORE_READ(mm, hiwater_rss);
+	g->rss_anon_bytes = anon << PW_PAGE_SHIFT;
+	g->rss_file_bytes = file << PW_PAGE_SHIFT;
+	g->rss_shmem_bytes = shmem << PW_PAGE_SHIFT;
+	g->swap_bytes = (__u64)pw_mm_counter(mm, PW_MM_SWAPENTS) << PW_PAGE_SHIFT;
+	g->rss_peak_bytes = (hiwater > rss ? hiwater : rss) << PW_PAGE_SHIFT;
+	g->vm_size_bytes = (__u64)BPF_CORE_READ(mm, total_vm) << PW_PAGE_SHIFT;
+}
+
 #endif /* PROCWATCH_COMMON_BPF_H */

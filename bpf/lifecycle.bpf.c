@@ -5,50 +5,10 @@
  * exit carries the process's final totals so a process that lived between
  * two iterator passes is still accounted for.
  */
+#include "events.bpf.h"
 #include "task_stats.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
-
-/* Wake the reader only once this many bytes wait; a timer drains the rest.
- * Waking on every event caps the ring buffer at ~1M events/s (KERNEL-FACTS). */
-const volatile __u64 wakeup_threshold_bytes = 64 * 1024;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1024 * 1024); /* bytes; userspace may resize */
-} events SEC(".maps");
-
-/* Events lost because the ring buffer was full, per CPU, by pw_event_kind. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, PW_EVENT_KIND_MAX);
-	__type(key, __u32);
-	__type(value, __u64);
-} dropped_events SEC(".maps");
-
-static __always_inline void *reserve_event(__u32 kind, __u32 size)
-{
-	void *e = bpf_ringbuf_reserve(&events, size, 0);
-	if (!e) {
-		__u64 *n = bpf_map_lookup_elem(&dropped_events, &kind);
-		if (n)
-			*n += 1;
-		return 0;
-	}
-	struct pw_event_header *h = e;
-	h->kind = kind;
-	h->cpu = bpf_get_smp_processor_id();
-	h->ts_ns = bpf_ktime_get_ns();
-	return e;
-}
-
-static __always_inline void submit_event(void *e)
-{
-	__u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_threshold_bytes
-			      ? BPF_RB_FORCE_WAKEUP
-			      : BPF_RB_NO_WAKEUP;
-	bpf_ringbuf_submit(e, flags);
-}
 
 /*
  * The bodies below read through BPF_CORE_READ and take the current task
@@ -152,7 +112,11 @@ static __always_inline int handle_exit(void)
 	if (ls) {
 		e->sched = ls->dead;
 		e->runq_hist = ls->runq_hist;
+		e->proc = ls->proc;
 	}
+	/* exit_mm() already ran: only the peak survives, in signal_struct
+	 * (pages, set from hiwater_rss just before). */
+	e->mem.rss_peak_bytes = (__u64)BPF_CORE_READ(p, signal, maxrss) << PW_PAGE_SHIFT;
 	submit_event(e);
 	return 0;
 }

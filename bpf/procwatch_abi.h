@@ -28,7 +28,8 @@ enum pw_event_kind {
 	PW_EVENT_FORK = 1,
 	PW_EVENT_EXEC = 2,
 	PW_EVENT_EXIT = 3,
-	PW_EVENT_KIND_MAX = 4,
+	PW_EVENT_OOM_KILL = 4,
+	PW_EVENT_KIND_MAX = 5,
 };
 
 /*
@@ -58,19 +59,73 @@ struct pw_sched_counters {
 	__u64 offcpu_ns;         /* time blocked: switch-out (sleeping) -> wakeup */
 };
 
+/*
+ * Per-process counters updated in the process's own context (send/recv,
+ * bio submission, mmap/brk), kept in the group leader's task storage.
+ */
+struct pw_proc_counters {
+	__u64 net_tx_bytes;      /* payload bytes sent (sock_send_length > 0) */
+	__u64 net_rx_bytes;      /* payload bytes received */
+	__u64 net_tx_calls;      /* successful sends */
+	__u64 net_rx_calls;      /* successful receives */
+	__u64 tcp_active_opens;  /* connect(): CLOSE -> SYN_SENT */
+	__u64 block_read_ops;    /* read bios submitted */
+	__u64 block_write_ops;   /* write bios submitted */
+	__u64 block_read_bytes;
+	__u64 block_write_bytes;
+	__u64 mmap_bytes;        /* length asked of mmap() */
+	__u64 munmap_bytes;      /* length given to munmap() */
+	__u64 brk_grow_bytes;    /* heap growth through brk() */
+};
+
+/* Memory levels of a process at the time of reading, bytes. */
+struct pw_mem_gauges {
+	__u64 rss_anon_bytes;
+	__u64 rss_file_bytes;
+	__u64 rss_shmem_bytes;
+	__u64 swap_bytes;
+	__u64 rss_peak_bytes;    /* max(hiwater_rss, current rss): VmHWM */
+	__u64 vm_size_bytes;     /* total_vm: VmSize */
+};
+
+/* TCP events charged to the socket's owner, wherever they happen
+ * (softirq, timers): value of the tcp_events hash keyed by owner tgid. */
+struct pw_tcp_events {
+	__u64 passive_opens;     /* SYN_RECV -> ESTABLISHED */
+	__u64 closes;            /* -> CLOSE */
+	__u64 retransmits;       /* tcp_retransmit_skb */
+	__u64 resets;            /* RST sent or received */
+};
+
+/* Key and value of the io_stats hash: block IO per process per device. */
+struct pw_io_key {
+	__u32 tgid;              /* submitter; 0 when unknown */
+	__u32 dev;               /* dev_t, kernel encoding: major << 20 | minor */
+};
+
 /* Per-process run-queue latency histogram (see PW_HIST_BUCKETS). */
 struct pw_hist {
 	__u32 buckets[PW_HIST_BUCKETS];
+};
+
+struct pw_io_stats {
+	__u64 read_bytes;        /* bytes completed (rq_complete nr_bytes) */
+	__u64 write_bytes;
+	__u64 read_ops;
+	__u64 write_ops;
+	struct pw_hist latency;  /* issue -> complete, ns */
 };
 
 /* Value of the task_stats task-storage map, one per thread. */
 struct pw_task_stats {
 	__u64 switched_out_ns;   /* ktime when the task last left the CPU blocked */
 	__u64 enqueued_ns;       /* ktime when it became runnable; 0 = not waiting */
+	__u64 brk_before;        /* mm->brk at sys_enter_brk, for the growth */
 	struct pw_sched_counters self;  /* this thread's own totals */
 	/* Only meaningful in a group leader's entry: */
 	struct pw_sched_counters dead;  /* totals folded in from exited threads */
 	struct pw_hist runq_hist;       /* whole-process run-queue latency */
+	struct pw_proc_counters proc;   /* whole-process counters */
 };
 
 /* One record per live thread, written by the task iterator each interval. */
@@ -84,6 +139,7 @@ struct pw_thread_record {
 	__u32 flags;             /* PW_REC_* */
 	__u32 nr_threads;        /* signal->nr_threads (leader only) */
 	__u32 pad0;
+	__u64 cgroup_id;         /* cgroup v2 (default hierarchy) id */
 	char comm[PW_COMM_LEN];
 	struct pw_task_counters counters; /* this thread */
 	struct pw_sched_counters sched;   /* this thread */
@@ -91,6 +147,8 @@ struct pw_thread_record {
 	struct pw_task_counters dead_counters;
 	struct pw_sched_counters dead_sched;
 	struct pw_hist runq_hist;
+	struct pw_proc_counters proc;
+	struct pw_mem_gauges mem;
 };
 
 #define PW_REC_LEADER (1u << 0)     /* tid == tgid */
@@ -136,6 +194,44 @@ struct pw_exit_event {
 	struct pw_task_counters counters; /* whole process, all threads */
 	struct pw_sched_counters sched;   /* whole process, all threads */
 	struct pw_hist runq_hist;
+	struct pw_proc_counters proc;
+	struct pw_mem_gauges mem;         /* at exit: peak and size only */
+};
+
+/* The OOM killer chose a victim; written in the triggering task's context. */
+struct pw_oom_event {
+	struct pw_event_header hdr;
+	__u32 victim_tgid;
+	__u32 trigger_tgid;
+	__u64 victim_start_ns;
+	__u64 victim_rss_bytes;  /* anon + file + shmem at the kill */
+	char victim_comm[PW_COMM_LEN];
+	char trigger_comm[PW_COMM_LEN];
+};
+
+/* One socket with procwatch storage, written by the socket iterator. */
+struct pw_socket_record {
+	__u32 owner_tgid;
+	__u16 family;            /* AF_INET / AF_INET6 */
+	__u8 protocol;           /* IPPROTO_TCP / IPPROTO_UDP */
+	__u8 state;              /* TCP state (include/net/tcp_states.h) */
+	__u16 local_port;        /* host order */
+	__u16 remote_port;       /* host order */
+	__u32 srtt_us;           /* TCP smoothed RTT, us; 0 = none */
+	__u8 local_addr[16];     /* IPv4 in the first 4 bytes */
+	__u8 remote_addr[16];
+	__u64 tx_bytes;
+	__u64 rx_bytes;
+	__u64 retransmits;
+};
+
+/* Value of the sock_stats socket-storage map. */
+struct pw_sock_stats {
+	__u32 owner_tgid;        /* who last sent, received, connected or listened */
+	__u32 pad0;
+	__u64 tx_bytes;
+	__u64 rx_bytes;
+	__u64 retransmits;
 };
 
 /* Size checks: a mismatch here is a build error on both sides. */
@@ -147,10 +243,20 @@ struct pw_exit_event {
 PW_ABI_ASSERT(sizeof(struct pw_task_counters) == 72, "pw_task_counters layout");
 PW_ABI_ASSERT(sizeof(struct pw_sched_counters) == 24, "pw_sched_counters layout");
 PW_ABI_ASSERT(sizeof(struct pw_hist) == 128, "pw_hist layout");
-PW_ABI_ASSERT(sizeof(struct pw_task_stats) == 16 + 24 + 24 + 128, "pw_task_stats layout");
-PW_ABI_ASSERT(sizeof(struct pw_thread_record) == 56 + 72 + 24 + 72 + 24 + 128, "pw_thread_record layout");
+PW_ABI_ASSERT(sizeof(struct pw_proc_counters) == 96, "pw_proc_counters layout");
+PW_ABI_ASSERT(sizeof(struct pw_mem_gauges) == 48, "pw_mem_gauges layout");
+PW_ABI_ASSERT(sizeof(struct pw_tcp_events) == 32, "pw_tcp_events layout");
+PW_ABI_ASSERT(sizeof(struct pw_io_key) == 8, "pw_io_key layout");
+PW_ABI_ASSERT(sizeof(struct pw_io_stats) == 32 + 128, "pw_io_stats layout");
+PW_ABI_ASSERT(sizeof(struct pw_task_stats) == 24 + 24 + 24 + 128 + 96, "pw_task_stats layout");
+PW_ABI_ASSERT(sizeof(struct pw_thread_record) == 64 + 72 + 24 + 72 + 24 + 128 + 96 + 48,
+	      "pw_thread_record layout");
+PW_ABI_ASSERT(sizeof(struct pw_oom_event) == 16 + 24 + 32, "pw_oom_event layout");
+PW_ABI_ASSERT(sizeof(struct pw_socket_record) == 16 + 32 + 24, "pw_socket_record layout");
+PW_ABI_ASSERT(sizeof(struct pw_sock_stats) == 32, "pw_sock_stats layout");
 PW_ABI_ASSERT(sizeof(struct pw_fork_event) == 16 + 16 + 16, "pw_fork_event layout");
 PW_ABI_ASSERT(sizeof(struct pw_exec_event) == 16 + 24 + 16 + 512, "pw_exec_event layout");
-PW_ABI_ASSERT(sizeof(struct pw_exit_event) == 16 + 32 + 16 + 72 + 24 + 128, "pw_exit_event layout");
+PW_ABI_ASSERT(sizeof(struct pw_exit_event) == 16 + 32 + 16 + 72 + 24 + 128 + 96 + 48,
+	      "pw_exit_event layout");
 
 #endif /* PROCWATCH_ABI_H */

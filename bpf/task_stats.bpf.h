@@ -25,4 +25,13 @@ static __always_inline void pw_add_sched(struct pw_sched_counters *dst,
 	dst->offcpu_ns += src->offcpu_ns;
 }
 
+/* The whole-process counters of the current task's process, or NULL. */
+static __always_inline struct pw_proc_counters *pw_current_proc(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct pw_task_stats *s = bpf_task_storage_get(&task_stats, t->group_leader, 0,
+						       BPF_LOCAL_STORAGE_GET_F_CREATE);
+	return s ? &s->proc : 0;
+}
+
 #endif /* PROCWATCH_TASK_STATS_BPF_H */

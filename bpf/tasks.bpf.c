@@ -35,6 +35,7 @@ int dump_task(struct bpf_iter__task *ctx)
 	r->ppid = BPF_CORE_READ(t, real_parent, tgid);
 	r->uid = BPF_CORE_READ(t, real_cred, uid.val);
 	r->start_ns = t->start_time;
+	r->cgroup_id = BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
 	/* A zombie's __state says nothing; exit_state holds EXIT_ZOMBIE. */
 	r->state = pw_task_state(t) | BPF_CORE_READ(t, exit_state);
 	bpf_probe_read_kernel_str(r->comm, sizeof(r->comm), t->comm);
@@ -59,7 +60,9 @@ int dump_task(struct bpf_iter__task *ctx)
 	if (s) {
 		r->dead_sched = s->dead;
 		r->runq_hist = s->runq_hist;
+		r->proc = s->proc;
 	}
+	pw_read_mem(t->mm, &r->mem);
 	bpf_seq_write(seq, r, sizeof(*r));
 	return 0;
 }

@@ -20,7 +20,7 @@ function(procwatch_bpf_skeleton name)
     OUTPUT "${obj}"
     COMMAND "${BPF_CLANG}" -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror
             -I "${PROCWATCH_VMLINUX_DIR}" -I "${CMAKE_SOURCE_DIR}/bpf"
-            -MD -MF "${obj}.d" -c "${src}" -o "${obj}.tmp"
+            -MD -MF "${obj}.d" -MT "${obj}" -c "${src}" -o "${obj}.tmp"
     COMMAND "${CMAKE_COMMAND}" -E rename "${obj}.tmp" "${obj}"
     DEPENDS "${src}"
     DEPFILE "${obj}.d"

@@ -29,6 +29,9 @@ std::string host_name() {
 Collector::Collector(const CollectorOptions& options)
     : options_(options), probes_(options.probes), proc_(options.proc_root) {
   decode_.sched_measured = probes_.has_scheduler();
+  decode_.block_measured = probes_.has_block_io();
+  decode_.net_measured = probes_.has_network();
+  decode_.memsys_measured = probes_.has_memory();
   decode_.keep_threads = options.keep_threads;
   hostname_ = host_name();
 }
@@ -93,7 +96,13 @@ std::vector<ProcessSample> Collector::read_processes() {
 void Collector::enrich(ProcessSample& p) {
   p.user = proc_.user_name(p.uid);
   Enrichment& e = enrichment_[p.key];
+  // Moved to another cgroup since we last looked: read the path again.
+  if (e.read_from_proc && p.cgroup_id && e.cgroup_id != p.cgroup_id && !p.exit_status) {
+    e.cgroup = proc_.read_cgroup(p.key.pid);
+    e.cgroup_id = p.cgroup_id;
+  }
   if (!e.read_from_proc && !p.exit_status) {
+    e.cgroup_id = p.cgroup_id;
     if (!p.kernel_thread) {
       std::string cmdline = proc_.read_cmdline(p.key.pid);
       if (!cmdline.empty()) e.cmdline = std::move(cmdline);
@@ -104,6 +113,67 @@ void Collector::enrich(ProcessSample& p) {
   e.seen = true;
   p.cmdline = e.cmdline;
   p.cgroup = e.cgroup;
+}
+
+void Collector::merge_kernel_maps(std::vector<ProcessSample>& processes) {
+  // Which row an entry keyed by tgid belongs to: the live process with that
+  // pid, else one that exited this interval.
+  std::unordered_map<std::uint32_t, std::size_t> row_of;
+  row_of.reserve(processes.size());
+  for (std::size_t i = 0; i < processes.size(); ++i) {
+    const auto pid = static_cast<std::uint32_t>(processes[i].key.pid);
+    auto [it, inserted] = row_of.try_emplace(pid, i);
+    if (!inserted && processes[it->second].exit_status && !processes[i].exit_status)
+      it->second = i;
+  }
+  std::vector<std::uint32_t> gone;
+  auto row = [&](std::uint32_t tgid) -> ProcessSample* {
+    auto it = row_of.find(tgid);
+    if (it == row_of.end()) {
+      gone.push_back(tgid);
+      return nullptr;
+    }
+    ProcessSample& p = processes[it->second];
+    if (p.exit_status) gone.push_back(tgid);
+    return &p;
+  };
+
+  if (probes_.has_block_io()) {
+    for (const auto& e : probes_.read_io_stats()) {
+      // tgid 0: bios queued by kernel threads (buffered writeback); the
+      // dirtying processes carry those bytes in write_bytes.
+      if (e.tgid == 0) continue;
+      ProcessSample* p = row(e.tgid);
+      if (!p) continue;
+      p->devices.push_back({e.dev, device_names_.name(e.dev), e.read_bytes, e.write_bytes,
+                            e.read_ops, e.write_ops});
+      for (int k = 0; k < Log2Histogram::kBuckets; ++k) p->io_hist.add(k, e.latency[k]);
+    }
+  }
+  if (probes_.has_network()) {
+    for (auto& p : processes)
+      if (!p.kernel_thread)
+        for (Counter c : {Counter::TcpPassiveOpens, Counter::TcpCloses, Counter::TcpRetransmits,
+                          Counter::TcpResets})
+          p.counters.set(c, 0);
+    for (const auto& e : probes_.read_tcp_events()) {
+      ProcessSample* p = row(e.tgid);
+      if (!p) continue;
+      p->counters.set(Counter::TcpPassiveOpens, e.passive_opens);
+      p->counters.set(Counter::TcpCloses, e.closes);
+      p->counters.set(Counter::TcpRetransmits, e.retransmits);
+      p->counters.set(Counter::TcpResets, e.resets);
+    }
+    if (Status st = probes_.read_socket_records(socket_buffer_); !st) log_debug(st.message());
+    for (auto& oc : decode_socket_records(socket_buffer_)) {
+      auto it = row_of.find(oc.owner_tgid);
+      if (it == row_of.end()) continue;
+      processes[it->second].connections.push_back(std::move(oc.connection));
+    }
+  }
+  std::sort(gone.begin(), gone.end());
+  gone.erase(std::unique(gone.begin(), gone.end()), gone.end());
+  probes_.forget_processes(gone);
 }
 
 Sample Collector::collect() {
@@ -134,6 +204,7 @@ Sample Collector::collect() {
     s.processes.push_back(std::move(exited));
   }
   pending_exits_.clear();
+  merge_kernel_maps(s.processes);
   for (auto& p : s.processes) enrich(p);
   // Forget enrichment of processes that are gone.
   std::erase_if(enrichment_, [](const auto& kv) { return !kv.second.seen; });

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "collect/device_names.h"
 #include "collect/task_records.h"
 #include "model/sample.h"
 #include "probe/probe_set.h"
@@ -44,6 +45,7 @@ class Collector {
   struct Enrichment {
     std::string cmdline;
     std::string cgroup;
+    std::uint64_t cgroup_id = 0;  // re-read the path when this changes
     bool read_from_proc = false;  // false: read /proc on next sight
     bool seen = false;            // touched in the current pass (for eviction)
   };
@@ -51,6 +53,9 @@ class Collector {
   std::vector<ProcessSample> read_processes();
   std::vector<ProcessSample> read_processes_from_proc();
   void enrich(ProcessSample& p);
+  // Adds what per-process BPF maps hold (devices, TCP events, sockets)
+  // and forgets the entries of processes that are gone.
+  void merge_kernel_maps(std::vector<ProcessSample>& processes);
   void handle_event(const void* data, std::size_t size);
 
   CollectorOptions options_;
@@ -58,6 +63,8 @@ class Collector {
   ProcReader proc_;
   DecodeOptions decode_;
   std::vector<char> iter_buffer_;
+  std::vector<char> socket_buffer_;
+  DeviceNames device_names_;
   std::vector<LifecycleEvent> pending_events_;
   std::vector<ProcessSample> pending_exits_;
   std::uint64_t events_total_ = 0;

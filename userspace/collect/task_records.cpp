@@ -1,7 +1,12 @@
 #include "collect/task_records.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <cstddef>
 #include <cstring>
+#include <iterator>
 #include <unordered_map>
 
 #include "procwatch_abi.h"
@@ -31,6 +36,36 @@ void add_sched_counters(CounterSet& c, const pw_sched_counters& k) {
   c.add(Counter::RunqWaitNs, k.runq_wait_ns);
   c.add(Counter::RunqWaits, k.runq_waits);
   c.add(Counter::OffCpuNs, k.offcpu_ns);
+}
+
+void add_proc_counters(CounterSet& c, const pw_proc_counters& k, const DecodeOptions& o) {
+  if (o.net_measured) {
+    c.add(Counter::NetTxBytes, k.net_tx_bytes);
+    c.add(Counter::NetRxBytes, k.net_rx_bytes);
+    c.add(Counter::NetTxCalls, k.net_tx_calls);
+    c.add(Counter::NetRxCalls, k.net_rx_calls);
+    c.add(Counter::TcpActiveOpens, k.tcp_active_opens);
+  }
+  if (o.block_measured) {
+    c.add(Counter::BlockReadOps, k.block_read_ops);
+    c.add(Counter::BlockWriteOps, k.block_write_ops);
+    c.add(Counter::BlockReadBytes, k.block_read_bytes);
+    c.add(Counter::BlockWriteBytes, k.block_write_bytes);
+  }
+  if (o.memsys_measured) {
+    c.add(Counter::MmapBytes, k.mmap_bytes);
+    c.add(Counter::MunmapBytes, k.munmap_bytes);
+    c.add(Counter::BrkGrowBytes, k.brk_grow_bytes);
+  }
+}
+
+void set_mem_gauges(CounterSet& c, const pw_mem_gauges& m) {
+  c.set(Counter::RssAnonBytes, m.rss_anon_bytes);
+  c.set(Counter::RssFileBytes, m.rss_file_bytes);
+  c.set(Counter::RssShmemBytes, m.rss_shmem_bytes);
+  c.set(Counter::SwapBytes, m.swap_bytes);
+  c.set(Counter::RssPeakBytes, m.rss_peak_bytes);
+  c.set(Counter::VmSizeBytes, m.vm_size_bytes);
 }
 
 void add_hist(Log2Histogram& h, const pw_hist& k) {
@@ -100,6 +135,12 @@ std::vector<ProcessSample> aggregate_task_records(std::span<const char> bytes,
       p.comm = bounded_string(r.comm, sizeof r.comm);
       p.kernel_thread = r.flags & PW_REC_KTHREAD;
       p.num_threads = r.nr_threads;
+      p.cgroup_id = r.cgroup_id;
+      if (!p.kernel_thread) {
+        add_proc_counters(p.counters, r.proc, options);
+        // A zombie has no mm left: no levels to report.
+        if (r.mem.vm_size_bytes) set_mem_gauges(p.counters, r.mem);
+      }
       add_task_counters(p.counters, r.dead_counters);
       if (options.sched_measured) {
         add_sched_counters(p.counters, r.dead_sched);
@@ -182,12 +223,71 @@ std::optional<DecodedEvent> decode_event(const void* data, std::size_t size,
         add_sched_counters(p.counters, e.sched);
         add_hist(p.runq_hist, e.runq_hist);
       }
+      add_proc_counters(p.counters, e.proc, options);
+      if (e.mem.rss_peak_bytes) p.counters.set(Counter::RssPeakBytes, e.mem.rss_peak_bytes);
       d.exited = std::move(p);
+      return d;
+    }
+    case PW_EVENT_OOM_KILL: {
+      if (size < sizeof(pw_oom_event)) return std::nullopt;
+      pw_oom_event e;
+      std::memcpy(&e, data, sizeof e);
+      d.event.kind = LifecycleEvent::Kind::OomKill;
+      d.event.key = {static_cast<std::int32_t>(e.victim_tgid), e.victim_start_ns};
+      d.event.comm = bounded_string(e.victim_comm, sizeof e.victim_comm);
+      d.event.trigger_pid = static_cast<std::int32_t>(e.trigger_tgid);
+      d.event.trigger_comm = bounded_string(e.trigger_comm, sizeof e.trigger_comm);
+      d.event.victim_rss_bytes = e.victim_rss_bytes;
       return d;
     }
     default:
       return std::nullopt;
   }
+}
+
+std::string format_endpoint(std::uint16_t family, const std::uint8_t* addr, std::uint16_t port) {
+  char buf[INET6_ADDRSTRLEN] = {};
+  if (family == AF_INET) {
+    ::inet_ntop(AF_INET, addr, buf, sizeof buf);
+    return std::string(buf) + ":" + std::to_string(port);
+  }
+  ::inet_ntop(AF_INET6, addr, buf, sizeof buf);
+  return "[" + std::string(buf) + "]:" + std::to_string(port);
+}
+
+std::string tcp_state_name(std::uint8_t state) {
+  static const char* const kNames[] = {"",          "ESTABLISHED", "SYN_SENT",   "SYN_RECV",
+                                       "FIN_WAIT1", "FIN_WAIT2",   "TIME_WAIT",  "CLOSE",
+                                       "CLOSE_WAIT", "LAST_ACK",   "LISTEN",     "CLOSING",
+                                       "NEW_SYN_RECV"};
+  if (state < std::size(kNames)) return kNames[state];
+  return "STATE_" + std::to_string(state);
+}
+
+std::vector<OwnedConnection> decode_socket_records(std::span<const char> bytes) {
+  std::vector<OwnedConnection> out;
+  for (std::size_t pos = 0; bytes.size() - pos >= sizeof(pw_socket_record);
+       pos += sizeof(pw_socket_record)) {
+    pw_socket_record r;
+    std::memcpy(&r, bytes.data() + pos, sizeof r);
+    if (r.family != AF_INET && r.family != AF_INET6) continue;
+    OwnedConnection oc;
+    oc.owner_tgid = r.owner_tgid;
+    Connection& c = oc.connection;
+    c.protocol = r.protocol;
+    c.family = r.family == AF_INET ? 4 : 6;
+    c.local = format_endpoint(r.family, r.local_addr, r.local_port);
+    c.remote = format_endpoint(r.family, r.remote_addr, r.remote_port);
+    if (r.protocol == IPPROTO_TCP) {
+      c.state = tcp_state_name(r.state);
+      if (r.srtt_us) c.srtt_us = r.srtt_us;
+    }
+    c.tx_bytes = r.tx_bytes;
+    c.rx_bytes = r.rx_bytes;
+    c.retransmits = r.retransmits;
+    out.push_back(std::move(oc));
+  }
+  return out;
 }
 
 }  // namespace pw

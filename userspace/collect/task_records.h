@@ -12,9 +12,14 @@
 
 namespace pw {
 
+// Which kernel programs were loaded: counters of programs that were not
+// are left absent (shown as "-"), never reported as zero.
 struct DecodeOptions {
-  bool sched_measured = true;  // scheduler programs loaded: their counters are real
-  bool keep_threads = false;   // fill ProcessSample::threads
+  bool sched_measured = true;    // scheduler programs: run-queue, off-CPU
+  bool block_measured = true;    // block_bio_queue: block ops/bytes
+  bool net_measured = true;      // socket send/recv and TCP connect
+  bool memsys_measured = true;   // mmap/munmap/brk
+  bool keep_threads = false;     // fill ProcessSample::threads
 };
 
 // The one-letter state /proc shows, from task __state | exit_state bits.
@@ -33,5 +38,17 @@ struct DecodedEvent {
 
 std::optional<DecodedEvent> decode_event(const void* data, std::size_t size,
                                          const DecodeOptions& options);
+
+// Socket iterator records -> (owner tgid, connection).
+struct OwnedConnection {
+  std::uint32_t owner_tgid = 0;
+  Connection connection;
+};
+std::vector<OwnedConnection> decode_socket_records(std::span<const char> bytes);
+
+// "127.0.0.1:80" / "[::1]:443" from raw address bytes (network order).
+std::string format_endpoint(std::uint16_t family, const std::uint8_t* addr, std::uint16_t port);
+// TCP state names as in ss(8) / include/net/tcp_states.h.
+std::string tcp_state_name(std::uint8_t state);
 
 }  // namespace pw

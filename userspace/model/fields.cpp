@@ -1,5 +1,7 @@
 #include "model/fields.h"
 
+#include "model/cgroup_identity.h"
+
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -29,10 +31,33 @@ FieldValue sum_rate(const ProcessRow& r, Counter a, Counter b, double dt) {
   return *x + *y;
 }
 
-FieldValue runq_quantile_us(const ProcessRow& r, double q) {
-  const auto ns = r.runq_hist_delta.quantile_ns(q);
+FieldValue quantile_us(const Log2Histogram& h, double q) {
+  const auto ns = h.quantile_ns(q);
   if (!ns) return std::monostate{};
   return *ns / 1000.0;
+}
+
+FieldValue runq_quantile_us(const ProcessRow& r, double q) {
+  return quantile_us(r.runq_hist_delta, q);
+}
+
+FieldValue level(const ProcessRow& r, Counter c) {
+  const auto v = r.level(c);
+  if (!v) return std::monostate{};
+  return static_cast<std::int64_t>(*v);
+}
+
+// Events of this interval as a plain count (rare events: a rate would
+// show 0.0 for one retransmit).
+FieldValue interval_count(const ProcessRow& r, Counter c) {
+  const auto& d = r.delta[static_cast<std::size_t>(c)];
+  if (!d) return std::monostate{};
+  return static_cast<std::int64_t>(*d);
+}
+
+FieldValue text_or_missing(std::string s) {
+  if (s.empty()) return std::monostate{};
+  return s;
 }
 
 const std::array kFields = {
@@ -124,11 +149,112 @@ const std::array kFields = {
     FieldDef{FieldId::WriteBytesPerSec, "write_bytes_per_sec", "WRITE/s", "B/s",
              "bytes written to storage per second", FieldKind::Real, FieldFormat::Bytes, 7, false,
              [](const ProcessRow& r, double dt) { return rate(r, Counter::WriteBytes, dt); }},
+    FieldDef{FieldId::DiskReadOpsPerSec, "disk_read_ops_per_sec", "RIOPS", "1/s",
+             "block read requests submitted per second", FieldKind::Real, FieldFormat::Rate, 6,
+             false, [](const ProcessRow& r, double dt) { return rate(r, Counter::BlockReadOps, dt); }},
+    FieldDef{FieldId::DiskWriteOpsPerSec, "disk_write_ops_per_sec", "WIOPS", "1/s",
+             "block write requests submitted per second (direct IO, own sync writeback)",
+             FieldKind::Real, FieldFormat::Rate, 6, false,
+             [](const ProcessRow& r, double dt) { return rate(r, Counter::BlockWriteOps, dt); }},
+    FieldDef{FieldId::DiskReadBlockBytesPerSec, "disk_read_bio_bytes_per_sec", "BIORD/s", "B/s",
+             "bytes in block read requests this process submitted, per second", FieldKind::Real,
+             FieldFormat::Bytes, 7, false,
+             [](const ProcessRow& r, double dt) { return rate(r, Counter::BlockReadBytes, dt); }},
+    FieldDef{FieldId::DiskWriteBlockBytesPerSec, "disk_write_bio_bytes_per_sec", "BIOWR/s", "B/s",
+             "bytes in block write requests this process submitted itself, per second",
+             FieldKind::Real, FieldFormat::Bytes, 7, false,
+             [](const ProcessRow& r, double dt) { return rate(r, Counter::BlockWriteBytes, dt); }},
+    FieldDef{FieldId::IoP50Us, "io_p50_us", "IO50us", "us",
+             "median block IO latency (issue to completion) this interval", FieldKind::Real,
+             FieldFormat::Micros, 7, false,
+             [](const ProcessRow& r, double) { return quantile_us(r.io_hist_delta, 0.50); }},
+    FieldDef{FieldId::IoP99Us, "io_p99_us", "IO99us", "us",
+             "99th percentile block IO latency this interval", FieldKind::Real, FieldFormat::Micros,
+             7, false, [](const ProcessRow& r, double) { return quantile_us(r.io_hist_delta, 0.99); }},
+    FieldDef{FieldId::NetRxBytesPerSec, "net_rx_bytes_per_sec", "NETRX/s", "B/s",
+             "socket payload bytes received per second (TCP, UDP, unix)", FieldKind::Real,
+             FieldFormat::Bytes, 7, false,
+             [](const ProcessRow& r, double dt) { return rate(r, Counter::NetRxBytes, dt); }},
+    FieldDef{FieldId::NetTxBytesPerSec, "net_tx_bytes_per_sec", "NETTX/s", "B/s",
+             "socket payload bytes sent per second (TCP, UDP, unix)", FieldKind::Real,
+             FieldFormat::Bytes, 7, false,
+             [](const ProcessRow& r, double dt) { return rate(r, Counter::NetTxBytes, dt); }},
+    FieldDef{FieldId::NetRxCallsPerSec, "net_rx_calls_per_sec", "RXC/s", "1/s",
+             "successful socket receives per second", FieldKind::Real, FieldFormat::Rate, 6, false,
+             [](const ProcessRow& r, double dt) { return rate(r, Counter::NetRxCalls, dt); }},
+    FieldDef{FieldId::NetTxCallsPerSec, "net_tx_calls_per_sec", "TXC/s", "1/s",
+             "successful socket sends per second", FieldKind::Real, FieldFormat::Rate, 6, false,
+             [](const ProcessRow& r, double dt) { return rate(r, Counter::NetTxCalls, dt); }},
+    FieldDef{FieldId::Connections, "connections", "CONN", "", "open TCP/UDP sockets (IPv4/IPv6)",
+             FieldKind::Integer, FieldFormat::Plain, 5, false,
+             [](const ProcessRow& r, double) -> FieldValue {
+               return static_cast<std::int64_t>(r.sample->connections.size());
+             }},
+    FieldDef{FieldId::TcpOpensPerSec, "tcp_opens_per_sec", "OPEN/s", "1/s",
+             "TCP connections opened per second (active + passive)", FieldKind::Real,
+             FieldFormat::Rate, 6, false,
+             [](const ProcessRow& r, double dt) {
+               return sum_rate(r, Counter::TcpActiveOpens, Counter::TcpPassiveOpens, dt);
+             }},
+    FieldDef{FieldId::TcpRetransmits, "tcp_retransmits", "RETR", "",
+             "TCP segments retransmitted on this process's sockets this interval",
+             FieldKind::Integer, FieldFormat::Plain, 5, false,
+             [](const ProcessRow& r, double) { return interval_count(r, Counter::TcpRetransmits); }},
+    FieldDef{FieldId::TcpResets, "tcp_resets", "RST", "", "TCP resets sent or received this interval",
+             FieldKind::Integer, FieldFormat::Plain, 4, false,
+             [](const ProcessRow& r, double) { return interval_count(r, Counter::TcpResets); }},
+    FieldDef{FieldId::RssBytes, "rss_bytes", "RSS", "B", "resident memory: anon + file + shmem",
+             FieldKind::Integer, FieldFormat::Bytes, 6, false,
+             [](const ProcessRow& r, double) -> FieldValue {
+               const auto a = r.level(Counter::RssAnonBytes);
+               const auto f = r.level(Counter::RssFileBytes);
+               const auto s = r.level(Counter::RssShmemBytes);
+               if (!a || !f || !s) return std::monostate{};
+               return static_cast<std::int64_t>(*a + *f + *s);
+             }},
+    FieldDef{FieldId::RssAnonBytes, "rss_anon_bytes", "ANON", "B", "resident anonymous memory",
+             FieldKind::Integer, FieldFormat::Bytes, 6, false,
+             [](const ProcessRow& r, double) { return level(r, Counter::RssAnonBytes); }},
+    FieldDef{FieldId::RssFileBytes, "rss_file_bytes", "FILE", "B", "resident file-backed memory",
+             FieldKind::Integer, FieldFormat::Bytes, 6, false,
+             [](const ProcessRow& r, double) { return level(r, Counter::RssFileBytes); }},
+    FieldDef{FieldId::RssShmemBytes, "rss_shmem_bytes", "SHMEM", "B", "resident shared memory",
+             FieldKind::Integer, FieldFormat::Bytes, 6, false,
+             [](const ProcessRow& r, double) { return level(r, Counter::RssShmemBytes); }},
+    FieldDef{FieldId::RssPeakBytes, "rss_peak_bytes", "PEAK", "B", "peak resident memory (VmHWM)",
+             FieldKind::Integer, FieldFormat::Bytes, 6, false,
+             [](const ProcessRow& r, double) { return level(r, Counter::RssPeakBytes); }},
+    FieldDef{FieldId::SwapBytes, "swap_bytes", "SWAP", "B", "swapped-out memory",
+             FieldKind::Integer, FieldFormat::Bytes, 6, false,
+             [](const ProcessRow& r, double) { return level(r, Counter::SwapBytes); }},
+    FieldDef{FieldId::VmSizeBytes, "vm_size_bytes", "VIRT", "B", "mapped address space (VmSize)",
+             FieldKind::Integer, FieldFormat::Bytes, 6, false,
+             [](const ProcessRow& r, double) { return level(r, Counter::VmSizeBytes); }},
+    FieldDef{FieldId::MmapBytesPerSec, "mmap_bytes_per_sec", "MMAP/s", "B/s",
+             "bytes requested from mmap() per second", FieldKind::Real, FieldFormat::Bytes, 7,
+             false, [](const ProcessRow& r, double dt) { return rate(r, Counter::MmapBytes, dt); }},
+    FieldDef{FieldId::MunmapBytesPerSec, "munmap_bytes_per_sec", "MUNMAP/s", "B/s",
+             "bytes released with munmap() per second", FieldKind::Real, FieldFormat::Bytes, 8,
+             false, [](const ProcessRow& r, double dt) { return rate(r, Counter::MunmapBytes, dt); }},
+    FieldDef{FieldId::BrkGrowBytesPerSec, "brk_grow_bytes_per_sec", "BRK/s", "B/s",
+             "heap growth through brk() per second", FieldKind::Real, FieldFormat::Bytes, 7, false,
+             [](const ProcessRow& r, double dt) { return rate(r, Counter::BrkGrowBytes, dt); }},
     FieldDef{FieldId::Cgroup, "cgroup", "CGROUP", "", "cgroup path", FieldKind::Text,
              FieldFormat::Plain, 24, true,
              [](const ProcessRow& r, double) -> FieldValue {
                if (r.sample->cgroup.empty()) return std::monostate{};
                return r.sample->cgroup;
+             }},
+    FieldDef{FieldId::ContainerId, "container_id", "CONTAINER", "",
+             "container id from the cgroup path (docker, podman, containerd, cri-o; 12 chars)",
+             FieldKind::Text, FieldFormat::Plain, 12, true,
+             [](const ProcessRow& r, double) {
+               return text_or_missing(cgroup_identity(r.sample->cgroup).container_id);
+             }},
+    FieldDef{FieldId::Unit, "unit", "UNIT", "", "systemd unit (service or scope) from the cgroup path",
+             FieldKind::Text, FieldFormat::Plain, 20, true,
+             [](const ProcessRow& r, double) {
+               return text_or_missing(cgroup_identity(r.sample->cgroup).unit);
              }},
     FieldDef{FieldId::StartNs, "start_ns", "START", "ns", "start time, CLOCK_MONOTONIC ns",
              FieldKind::Integer, FieldFormat::Plain, 14, false,
@@ -206,7 +332,10 @@ FieldListResult parse_field_list(std::string_view csv) {
 std::string format_cell(const FieldDef& f, const FieldValue& v) {
   if (std::holds_alternative<std::monostate>(v)) return "-";
   if (const auto* s = std::get_if<std::string>(&v)) return *s;
-  if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+  if (const auto* i = std::get_if<std::int64_t>(&v)) {
+    if (f.format == FieldFormat::Plain) return std::to_string(*i);
+    return format_cell(f, FieldValue{static_cast<double>(*i)});
+  }
   const double d = std::get<double>(v);
   char buf[48];
   switch (f.format) {

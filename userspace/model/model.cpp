@@ -97,6 +97,7 @@ Model derive_model(std::shared_ptr<const Sample> current, const Sample* previous
         row.delta[i] = minus_or_zero(*now, then);
       }
       row.runq_hist_delta = old ? p.runq_hist.minus(old->runq_hist) : p.runq_hist;
+      row.io_hist_delta = old ? p.io_hist.minus(old->io_hist) : p.io_hist;
     }
     m.processes.push_back(row);
   }

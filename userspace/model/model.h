@@ -17,12 +17,15 @@ struct ProcessRow {
   // measured or there is no earlier value to subtract (first frame).
   std::array<std::optional<std::uint64_t>, kCounterCount> delta{};
   Log2Histogram runq_hist_delta;  // run-queue latencies of this interval
+  Log2Histogram io_hist_delta;    // block IO latencies of this interval
   bool started_in_interval = false;
   bool exited_in_interval = false;
   // Lifetime so far (live) or in total (exited), ns.
   std::uint64_t age_ns = 0;
 
   std::optional<double> rate_per_s(Counter c, double interval_s) const;
+  // A gauge's level (RSS...), or nullopt when not measured.
+  std::optional<std::uint64_t> level(Counter c) const { return sample->counters.get(c); }
 };
 
 struct SystemRow {

@@ -24,6 +24,9 @@ Status load_object(bpf_object* obj, std::string_view object);
 // Attaches every autoloaded program; on failure names the program.
 Status attach_programs(bpf_object* obj, std::string_view object, std::vector<LinkPtr>& links);
 
+// The link attach_programs() made for `prog` (links are in program order).
+bpf_link* link_of(bpf_object* obj, const std::vector<LinkPtr>& links, const bpf_program* prog);
+
 // Turns autoload on for programs whose section starts with `prefix` and off
 // for the other prefixes listed; used to pick one attach variant.
 void select_variant(bpf_object* obj, std::string_view prefix,

@@ -5,9 +5,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "common/log.h"
+#include "io.skel.h"
 #include "lifecycle.skel.h"
+#include "mem.skel.h"
+#include "net.skel.h"
+#include "oom.skel.h"
 #include "probe/bpf_handles.h"
 #include "probe/libbpf_logging.h"
 #include "probe/object_loader.h"
@@ -17,147 +22,39 @@
 #include "tasks.skel.h"
 
 namespace pw {
+namespace {
 
-using SchedSkel = SkeletonPtr<procwatch_sched, procwatch_sched__destroy>;
-using LifecycleSkel = SkeletonPtr<procwatch_lifecycle, procwatch_lifecycle__destroy>;
-using TasksSkel = SkeletonPtr<procwatch_tasks, procwatch_tasks__destroy>;
-
-struct ProbeSet::Impl {
-  ProbeOptions options;
-  std::vector<std::string> notices;
-  // One task-storage map shared by every object (see task_stats.bpf.h).
-  UniqueFd task_stats_fd;
-
-  SchedSkel sched;
-  std::vector<LinkPtr> sched_links;
-  LifecycleSkel lifecycle;
-  std::vector<LinkPtr> lifecycle_links;
-  std::string lifecycle_variant;
-  RingBufferPtr ring;
-  TasksSkel tasks;
-  std::vector<LinkPtr> tasks_links;
-
-  // The ring buffer callback has a C signature; it forwards here.
-  const std::function<void(const void*, std::size_t)>* handler = nullptr;
-
-  void share_task_stats(bpf_map* map) {
-    if (task_stats_fd.valid()) {
-      // libbpf dups the fd, so ours stays owned by us.
-      bpf_map__reuse_fd(map, task_stats_fd.get());
-    }
-  }
-  void remember_task_stats(bpf_map* map) {
-    if (!task_stats_fd.valid()) task_stats_fd.reset(::dup(bpf_map__fd(map)));
-  }
-
-  Status load_sched();
-  Status load_lifecycle(std::string_view variant);
-  Status load_tasks();
+// A loaded skeleton and the links of its programs; links first to go.
+template <typename Skel, void (*Destroy)(Skel*)>
+struct Loaded {
+  SkeletonPtr<Skel, Destroy> skel;
+  std::vector<LinkPtr> links;
+  explicit operator bool() const { return skel != nullptr; }
 };
 
-Status ProbeSet::Impl::load_sched() {
-  SchedSkel skel(procwatch_sched__open());
-  if (!skel) return Status::error(bpf_step_error("sched", "open", errno));
-  share_task_stats(skel->maps.task_stats);
-  if (Status s = load_object(skel->obj, "sched"); !s) return s;
+// The four steps for one object: open, configure (callback), load, attach.
+// Nothing is kept unless every step succeeds.
+template <typename Skel, Skel* (*Open)(), void (*Destroy)(Skel*), typename Configure>
+Status load_skeleton(std::string_view name, Loaded<Skel, Destroy>& out, Configure&& configure) {
+  SkeletonPtr<Skel, Destroy> skel(Open());
+  if (!skel) return Status::error(bpf_step_error(name, "open", errno));
+  if (Status s = configure(*skel); !s) return s;
+  if (Status s = load_object(skel->obj, name); !s) return s;
   std::vector<LinkPtr> links;
-  if (Status s = attach_programs(skel->obj, "sched", links); !s) return s;
-  remember_task_stats(skel->maps.task_stats);
-  sched_links = std::move(links);
-  sched = std::move(skel);
+  if (Status s = attach_programs(skel->obj, name, links); !s) return s;
+  out.skel = std::move(skel);
+  out.links = std::move(links);
   return Status::ok();
 }
 
-Status ProbeSet::Impl::load_lifecycle(std::string_view variant) {
-  LifecycleSkel skel(procwatch_lifecycle__open());
-  if (!skel) return Status::error(bpf_step_error("lifecycle", "open", errno));
-  // Configure: pick the attach variant, size the ring, share maps.
-  select_variant(skel->obj, variant == "raw_tp" ? "raw_tp/" : "tp_btf/", {"tp_btf/", "raw_tp/"});
-  if (int err = bpf_map__set_max_entries(skel->maps.events, options.ringbuf_bytes); err)
-    return Status::error(bpf_step_error("lifecycle", "sizing the event ring buffer", err));
-  skel->rodata->wakeup_threshold_bytes = options.ringbuf_bytes / 16;
-  share_task_stats(skel->maps.task_stats);
-  if (Status s = load_object(skel->obj, "lifecycle"); !s) return s;
-  std::vector<LinkPtr> links;
-  if (Status s = attach_programs(skel->obj, "lifecycle", links); !s) return s;
-
-  RingBufferPtr rb(ring_buffer__new(
-      bpf_map__fd(skel->maps.events),
-      [](void* ctx, void* data, std::size_t size) -> int {
-        auto* self = static_cast<Impl*>(ctx);
-        if (self->handler) (*self->handler)(data, size);
-        return 0;
-      },
-      this, nullptr));
-  if (!rb) return Status::error(bpf_step_error("lifecycle", "ring buffer setup", errno));
-  remember_task_stats(skel->maps.task_stats);
-  lifecycle_links = std::move(links);
-  lifecycle = std::move(skel);
-  ring = std::move(rb);
-  lifecycle_variant = std::string(variant);
-  return Status::ok();
-}
-
-Status ProbeSet::Impl::load_tasks() {
-  TasksSkel skel(procwatch_tasks__open());
-  if (!skel) return Status::error(bpf_step_error("tasks", "open", errno));
-  share_task_stats(skel->maps.task_stats);
-  if (Status s = load_object(skel->obj, "tasks"); !s) return s;
-  std::vector<LinkPtr> links;
-  if (Status s = attach_programs(skel->obj, "tasks", links); !s) return s;
-  remember_task_stats(skel->maps.task_stats);
-  tasks_links = std::move(links);
-  tasks = std::move(skel);
-  return Status::ok();
-}
-
-ProbeSet::ProbeSet(const ProbeOptions& options) : impl_(std::make_unique<Impl>()) {
-  install_libbpf_logging();
-  if (Status s = evaluate_preflight(probe_preflight_inputs()); !s) throw FatalError(s.message());
-  impl_->options = options;
-  auto& notices = impl_->notices;
-
-  if (options.scheduler) {
-    if (Status s = impl_->load_sched(); !s) {
-      notices.push_back("scheduler latency and off-CPU time unavailable: " + s.message());
-      log_warn(notices.back());
-    }
-  }
-  if (options.lifecycle) {
-    const std::string& want = options.lifecycle_variant;
-    Status s = impl_->load_lifecycle(want == "auto" ? "tp_btf" : want);
-    if (!s && want == "auto") {
-      log_info("lifecycle: tp_btf variant failed (" + s.message() + "); trying raw_tp");
-      s = impl_->load_lifecycle("raw_tp");
-      if (s) notices.push_back("lifecycle events use raw tracepoints (typed tp_btf unavailable)");
-    }
-    if (!s) {
-      notices.push_back("process fork/exec/exit events unavailable: " + s.message());
-      log_warn(notices.back());
-    }
-  }
-  if (options.task_iterator) {
-    if (Status s = impl_->load_tasks(); !s) {
-      notices.push_back("BPF task iterator unavailable, reading counters from /proc: " +
-                        s.message());
-      log_warn(notices.back());
-    }
-  }
-}
-
-ProbeSet::~ProbeSet() = default;
-
-bool ProbeSet::has_scheduler() const { return impl_->sched != nullptr; }
-bool ProbeSet::has_lifecycle() const { return impl_->lifecycle != nullptr; }
-bool ProbeSet::has_task_iterator() const { return impl_->tasks != nullptr; }
-std::string ProbeSet::lifecycle_variant() const { return impl_->lifecycle_variant; }
-const std::vector<std::string>& ProbeSet::notices() const { return impl_->notices; }
-
-Status ProbeSet::read_task_records(std::vector<char>& out) {
+// Reads a whole iterator (task, socket storage) into `out`.
+Status read_iterator(bpf_link* link, std::vector<char>& out, std::string_view what) {
   out.clear();
-  if (!impl_->tasks) return Status::error("task iterator not loaded");
-  UniqueFd fd(bpf_iter_create(bpf_link__fd(impl_->tasks_links.front().get())));
-  if (!fd.valid()) return Status::error("creating a task iterator failed: " + errno_text(errno));
+  if (!link) return Status::error("no link for the " + std::string(what) + " iterator");
+  UniqueFd fd(bpf_iter_create(bpf_link__fd(link)));
+  if (!fd.valid())
+    return Status::error("creating the " + std::string(what) + " iterator failed: " +
+                         errno_text(errno));
   std::size_t used = 0;
   if (out.capacity() < (1 << 16)) out.reserve(1 << 16);
   for (;;) {
@@ -166,17 +63,258 @@ Status ProbeSet::read_task_records(std::vector<char>& out) {
     const ssize_t n = ::read(fd.get(), out.data() + used, out.size() - used);
     if (n < 0) {
       if (errno == EINTR) continue;
-      // EAGAIN can end a pass when tasks change under the iterator: keep
-      // what was read, the next pass will see the rest.
       const int err = errno;
       out.resize(used);
-      return Status::error("reading the task iterator failed: " + errno_text(err));
+      return Status::error("reading the " + std::string(what) + " iterator failed: " +
+                           errno_text(err));
     }
     if (n == 0) break;
     used += static_cast<std::size_t>(n);
   }
   out.resize(used);
   return Status::ok();
+}
+
+}  // namespace
+
+struct ProbeSet::Impl {
+  ProbeOptions options;
+  std::vector<std::string> notices;
+  // Maps shared across objects (see task_stats.bpf.h, events.bpf.h).
+  UniqueFd task_stats_fd;
+  UniqueFd events_fd;
+  UniqueFd dropped_fd;
+
+  Loaded<procwatch_sched, procwatch_sched__destroy> sched;
+  Loaded<procwatch_lifecycle, procwatch_lifecycle__destroy> lifecycle;
+  Loaded<procwatch_tasks, procwatch_tasks__destroy> tasks;
+  Loaded<procwatch_io, procwatch_io__destroy> io;
+  Loaded<procwatch_net, procwatch_net__destroy> net;
+  Loaded<procwatch_mem, procwatch_mem__destroy> mem;
+  Loaded<procwatch_oom, procwatch_oom__destroy> oom;
+  LinkPtr socket_iter;  // iterates net's sock_stats map
+  std::string lifecycle_variant;
+  RingBufferPtr ring;
+
+  // The ring buffer callback has a C signature; it forwards here.
+  const std::function<void(const void*, std::size_t)>* handler = nullptr;
+
+  static void share(UniqueFd& shared, bpf_map* map) {
+    // libbpf dups the fd, so ours stays owned by us.
+    if (shared.valid()) bpf_map__reuse_fd(map, shared.get());
+  }
+  static void remember(UniqueFd& shared, bpf_map* map) {
+    if (!shared.valid()) shared.reset(::dup(bpf_map__fd(map)));
+  }
+
+  // Loads one object with the task_stats map shared, degrading on failure.
+  template <typename Skel, Skel* (*Open)(), void (*Destroy)(Skel*), typename Extra>
+  void load_with_task_stats(std::string_view name, const std::string& degraded,
+                            Loaded<Skel, Destroy>& out, Extra&& extra) {
+    Status s = load_skeleton<Skel, Open, Destroy>(name, out, [&](Skel& skel) {
+      share(task_stats_fd, skel.maps.task_stats);
+      return extra(skel);
+    });
+    if (!s) {
+      notices.push_back(degraded + ": " + s.message());
+      log_warn(notices.back());
+      return;
+    }
+    remember(task_stats_fd, out.skel->maps.task_stats);
+  }
+
+  Status load_lifecycle(std::string_view variant);
+  void load_oom();
+};
+
+Status ProbeSet::Impl::load_lifecycle(std::string_view variant) {
+  Loaded<procwatch_lifecycle, procwatch_lifecycle__destroy> loaded;
+  Status s = load_skeleton<procwatch_lifecycle, procwatch_lifecycle__open,
+                           procwatch_lifecycle__destroy>(
+      "lifecycle", loaded, [&](procwatch_lifecycle& skel) {
+        select_variant(skel.obj, variant == "raw_tp" ? "raw_tp/" : "tp_btf/",
+                       {"tp_btf/", "raw_tp/"});
+        if (int err = bpf_map__set_max_entries(skel.maps.events, options.ringbuf_bytes); err)
+          return Status::error(bpf_step_error("lifecycle", "sizing the event ring buffer", err));
+        skel.rodata->wakeup_threshold_bytes = options.ringbuf_bytes / 16;
+        share(task_stats_fd, skel.maps.task_stats);
+        return Status::ok();
+      });
+  if (!s) return s;
+  RingBufferPtr rb(ring_buffer__new(
+      bpf_map__fd(loaded.skel->maps.events),
+      [](void* ctx, void* data, std::size_t size) -> int {
+        auto* self = static_cast<Impl*>(ctx);
+        if (self->handler) (*self->handler)(data, size);
+        return 0;
+      },
+      this, nullptr));
+  if (!rb) return Status::error(bpf_step_error("lifecycle", "ring buffer setup", errno));
+  remember(task_stats_fd, loaded.skel->maps.task_stats);
+  remember(events_fd, loaded.skel->maps.events);
+  remember(dropped_fd, loaded.skel->maps.dropped_events);
+  lifecycle = std::move(loaded);
+  ring = std::move(rb);
+  lifecycle_variant = std::string(variant);
+  return Status::ok();
+}
+
+void ProbeSet::Impl::load_oom() {
+  if (!lifecycle) {
+    notices.push_back("OOM kill events unavailable: they travel on the lifecycle ring buffer");
+    return;
+  }
+  Status s = load_skeleton<procwatch_oom, procwatch_oom__open, procwatch_oom__destroy>(
+      "oom", oom, [&](procwatch_oom& skel) {
+        share(events_fd, skel.maps.events);
+        share(dropped_fd, skel.maps.dropped_events);
+        skel.rodata->wakeup_threshold_bytes = options.ringbuf_bytes / 16;
+        return Status::ok();
+      });
+  if (!s) {
+    notices.push_back("OOM kill events unavailable: " + s.message());
+    log_warn(notices.back());
+  }
+}
+
+ProbeSet::ProbeSet(const ProbeOptions& options) : impl_(std::make_unique<Impl>()) {
+  install_libbpf_logging();
+  if (Status s = evaluate_preflight(probe_preflight_inputs()); !s) throw FatalError(s.message());
+  Impl& m = *impl_;
+  m.options = options;
+  auto no_extra = [](auto&) { return Status::ok(); };
+
+  if (options.scheduler)
+    m.load_with_task_stats<procwatch_sched, procwatch_sched__open, procwatch_sched__destroy>(
+        "sched", "scheduler latency and off-CPU time unavailable", m.sched, no_extra);
+  if (options.lifecycle) {
+    const std::string& want = options.lifecycle_variant;
+    Status s = m.load_lifecycle(want == "auto" ? "tp_btf" : want);
+    if (!s && want == "auto") {
+      log_info("lifecycle: tp_btf variant failed (" + s.message() + "); trying raw_tp");
+      s = m.load_lifecycle("raw_tp");
+      if (s) m.notices.push_back("lifecycle events use raw tracepoints (typed tp_btf unavailable)");
+    }
+    if (!s) {
+      m.notices.push_back("process fork/exec/exit events unavailable: " + s.message());
+      log_warn(m.notices.back());
+    }
+  }
+  if (options.task_iterator)
+    m.load_with_task_stats<procwatch_tasks, procwatch_tasks__open, procwatch_tasks__destroy>(
+        "tasks", "BPF task iterator unavailable, reading counters from /proc", m.tasks, no_extra);
+  if (options.block_io)
+    m.load_with_task_stats<procwatch_io, procwatch_io__open, procwatch_io__destroy>(
+        "io", "block IO per device and IO latency unavailable", m.io, no_extra);
+  if (options.network) {
+    m.load_with_task_stats<procwatch_net, procwatch_net__open, procwatch_net__destroy>(
+        "net", "network bytes, TCP events and connections unavailable", m.net,
+        [](procwatch_net& skel) {
+          bpf_program__set_autoattach(skel.progs.dump_sockets, false);
+          return Status::ok();
+        });
+    if (m.net) {
+      // A map iterator is bound to its map at attach time.
+      union bpf_iter_link_info info{};
+      info.map.map_fd = bpf_map__fd(m.net.skel->maps.sock_stats);
+      LIBBPF_OPTS(bpf_iter_attach_opts, opts, .link_info = &info, .link_info_len = sizeof info);
+      m.socket_iter.reset(bpf_program__attach_iter(m.net.skel->progs.dump_sockets, &opts));
+      if (!m.socket_iter) {
+        m.notices.push_back("connection list unavailable: " +
+                            bpf_step_error("net", "attach of the socket iterator", errno));
+        log_warn(m.notices.back());
+      }
+    }
+  }
+  if (options.memory)
+    m.load_with_task_stats<procwatch_mem, procwatch_mem__open, procwatch_mem__destroy>(
+        "mem", "mmap/munmap/brk tracking unavailable", m.mem, no_extra);
+  if (options.oom) m.load_oom();
+}
+
+ProbeSet::~ProbeSet() = default;
+
+bool ProbeSet::has_scheduler() const { return static_cast<bool>(impl_->sched); }
+bool ProbeSet::has_lifecycle() const { return static_cast<bool>(impl_->lifecycle); }
+bool ProbeSet::has_task_iterator() const { return static_cast<bool>(impl_->tasks); }
+bool ProbeSet::has_block_io() const { return static_cast<bool>(impl_->io); }
+bool ProbeSet::has_network() const { return static_cast<bool>(impl_->net); }
+bool ProbeSet::has_memory() const { return static_cast<bool>(impl_->mem); }
+bool ProbeSet::has_oom() const { return static_cast<bool>(impl_->oom); }
+std::string ProbeSet::lifecycle_variant() const { return impl_->lifecycle_variant; }
+const std::vector<std::string>& ProbeSet::notices() const { return impl_->notices; }
+
+Status ProbeSet::read_task_records(std::vector<char>& out) {
+  if (!impl_->tasks) return Status::error("task iterator not loaded");
+  const auto& t = impl_->tasks;
+  return read_iterator(link_of(t.skel->obj, t.links, t.skel->progs.dump_task), out, "task");
+}
+
+Status ProbeSet::read_socket_records(std::vector<char>& out) {
+  out.clear();
+  if (!impl_->net) return Status::error("network programs not loaded");
+  return read_iterator(impl_->socket_iter.get(), out, "socket");
+}
+
+std::vector<IoStatsEntry> ProbeSet::read_io_stats() const {
+  std::vector<IoStatsEntry> out;
+  if (!impl_->io) return out;
+  const int fd = bpf_map__fd(impl_->io.skel->maps.io_stats);
+  pw_io_key key{}, next{};
+  pw_io_stats value{};
+  const void* prev = nullptr;
+  while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+    key = next;
+    prev = &key;
+    if (bpf_map_lookup_elem(fd, &key, &value) != 0) continue;  // deleted meanwhile
+    IoStatsEntry e;
+    e.tgid = key.tgid;
+    e.dev = key.dev;
+    e.read_bytes = value.read_bytes;
+    e.write_bytes = value.write_bytes;
+    e.read_ops = value.read_ops;
+    e.write_ops = value.write_ops;
+    for (int i = 0; i < PW_HIST_BUCKETS; ++i) e.latency[i] = value.latency.buckets[i];
+    out.push_back(e);
+  }
+  return out;
+}
+
+std::vector<TcpEventsEntry> ProbeSet::read_tcp_events() const {
+  std::vector<TcpEventsEntry> out;
+  if (!impl_->net) return out;
+  const int fd = bpf_map__fd(impl_->net.skel->maps.tcp_events);
+  std::uint32_t key = 0, next = 0;
+  pw_tcp_events value{};
+  const void* prev = nullptr;
+  while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+    key = next;
+    prev = &key;
+    if (bpf_map_lookup_elem(fd, &key, &value) != 0) continue;
+    out.push_back({key, value.passive_opens, value.closes, value.retransmits, value.resets});
+  }
+  return out;
+}
+
+void ProbeSet::forget_processes(const std::vector<std::uint32_t>& tgids) {
+  if (tgids.empty()) return;
+  if (impl_->io) {
+    const int fd = bpf_map__fd(impl_->io.skel->maps.io_stats);
+    std::vector<pw_io_key> doomed;
+    pw_io_key key{}, next{};
+    const void* prev = nullptr;
+    while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+      key = next;
+      prev = &key;
+      for (auto t : tgids)
+        if (key.tgid == t) doomed.push_back(key);
+    }
+    for (const auto& k : doomed) bpf_map_delete_elem(fd, &k);
+  }
+  if (impl_->net) {
+    const int fd = bpf_map__fd(impl_->net.skel->maps.tcp_events);
+    for (auto t : tgids) bpf_map_delete_elem(fd, &t);
+  }
 }
 
 int ProbeSet::consume_events(const std::function<void(const void*, std::size_t)>& handler) {
@@ -197,14 +335,13 @@ int ProbeSet::poll_events(const std::function<void(const void*, std::size_t)>& h
 }
 
 std::uint64_t ProbeSet::dropped_events() const {
-  if (!impl_->lifecycle) return 0;
+  if (!impl_->dropped_fd.valid()) return 0;
   const int ncpu = libbpf_num_possible_cpus();
   if (ncpu <= 0) return 0;
   std::vector<std::uint64_t> per_cpu(static_cast<std::size_t>(ncpu));
   std::uint64_t total = 0;
-  const int fd = bpf_map__fd(impl_->lifecycle->maps.dropped_events);
   for (std::uint32_t kind = 0; kind < PW_EVENT_KIND_MAX; ++kind) {
-    if (bpf_map_lookup_elem(fd, &kind, per_cpu.data()) != 0) continue;
+    if (bpf_map_lookup_elem(impl_->dropped_fd.get(), &kind, per_cpu.data()) != 0) continue;
     for (auto v : per_cpu) total += v;
   }
   return total;
@@ -224,9 +361,14 @@ std::vector<ProgramStats> ProbeSet::program_stats() const {
       out.push_back({bpf_program__name(prog), object, info.run_cnt, info.run_time_ns});
     }
   };
-  collect(impl_->sched ? impl_->sched->obj : nullptr, "sched");
-  collect(impl_->lifecycle ? impl_->lifecycle->obj : nullptr, "lifecycle");
-  collect(impl_->tasks ? impl_->tasks->obj : nullptr, "tasks");
+  const Impl& m = *impl_;
+  collect(m.sched ? m.sched.skel->obj : nullptr, "sched");
+  collect(m.lifecycle ? m.lifecycle.skel->obj : nullptr, "lifecycle");
+  collect(m.tasks ? m.tasks.skel->obj : nullptr, "tasks");
+  collect(m.io ? m.io.skel->obj : nullptr, "io");
+  collect(m.net ? m.net.skel->obj : nullptr, "net");
+  collect(m.mem ? m.mem.skel->obj : nullptr, "mem");
+  collect(m.oom ? m.oom.skel->obj : nullptr, "oom");
   return out;
 }
 

@@ -4,6 +4,7 @@
 // the rest keeps working.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -20,7 +21,24 @@ struct ProbeOptions {
   bool scheduler = true;                // run-queue latency / off-CPU programs
   bool lifecycle = true;                // fork/exec/exit events
   bool task_iterator = true;            // exact per-thread counters
+  bool block_io = true;                 // per-process, per-device block IO
+  bool network = true;                  // socket bytes, TCP events, connections
+  bool memory = true;                   // mmap/munmap/brk
+  bool oom = true;                      // OOM kill events (needs lifecycle)
   std::string lifecycle_variant = "auto";  // auto | tp_btf | raw_tp
+};
+
+// One (process, device) entry of the io_stats map.
+struct IoStatsEntry {
+  std::uint32_t tgid = 0;  // 0: kernel writeback / unknown submitter
+  std::uint32_t dev = 0;   // kernel dev_t
+  std::uint64_t read_bytes = 0, write_bytes = 0, read_ops = 0, write_ops = 0;
+  std::array<std::uint64_t, 32> latency{};  // log2 ns buckets
+};
+
+struct TcpEventsEntry {
+  std::uint32_t tgid = 0;
+  std::uint64_t passive_opens = 0, closes = 0, retransmits = 0, resets = 0;
 };
 
 struct ProgramStats {
@@ -42,12 +60,25 @@ class ProbeSet {
   bool has_scheduler() const;
   bool has_lifecycle() const;
   bool has_task_iterator() const;
+  bool has_block_io() const;
+  bool has_network() const;
+  bool has_memory() const;
+  bool has_oom() const;
   std::string lifecycle_variant() const;  // "tp_btf", "raw_tp" or ""
   // What is degraded and why, one sentence each.
   const std::vector<std::string>& notices() const;
 
   // One pass of the task iterator: raw pw_thread_record bytes.
   Status read_task_records(std::vector<char>& out);
+
+  // Block IO per (process, device) and TCP events per owner, as totals.
+  std::vector<IoStatsEntry> read_io_stats() const;
+  std::vector<TcpEventsEntry> read_tcp_events() const;
+  // Drops the map entries of processes that are gone (bounded maps).
+  void forget_processes(const std::vector<std::uint32_t>& tgids);
+
+  // One pass of the socket iterator: raw pw_socket_record bytes.
+  Status read_socket_records(std::vector<char>& out);
 
   // Delivers each pending lifecycle event (raw bytes) to the handler.
   // Returns the number consumed. Does not block.

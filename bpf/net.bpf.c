@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Network per process: payload bytes at the socket layer (TCP, UDP, unix),
+ * TCP connection lifecycle, retransmits and resets.
+ *
+ * sock_send_length / sock_recv_length fire in the process's context, so
+ * bytes go to the process's own counters. Retransmits, resets and passive
+ * opens happen in softirq or timer context: they are charged to the
+ * socket's owner, remembered in socket local storage when the owner sends,
+ * receives, connects or listens. BPF_F_CLONE copies a listener's storage
+ * to each accepted socket, so accepted connections know their owner before
+ * the process ever touches them.
+ */
+#include "task_stats.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define PW_AF_INET 2
+#define PW_AF_INET6 10
+#define PW_IPPROTO_TCP 6
+#define PW_IPPROTO_UDP 17
+#define PW_TCP_ESTABLISHED 1
+#define PW_TCP_SYN_SENT 2
+#define PW_TCP_SYN_RECV 3
+#define PW_TCP_CLOSE 7
+#define PW_TCP_LISTEN 10
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_CLONE);
+	__type(key, int);
+	__type(value, struct pw_sock_stats);
+} sock_stats SEC(".maps");
+
+/* owner tgid -> TCP events seen outside the owner's context. Userspace
+ * deletes the entries of processes that are gone. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct pw_tcp_events);
+} tcp_events SEC(".maps");
+
+static __always_inline bool is_inet(struct sock *sk)
+{
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	return family == PW_AF_INET || family == PW_AF_INET6;
+}
+
+static __always_inline struct pw_sock_stats *owned_by_current(struct sock *sk)
+{
+	struct pw_sock_stats *ss =
+		bpf_sk_storage_get(&sock_stats, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (ss)
+		ss->owner_tgid = bpf_get_current_pid_tgid() >> 32;
+	return ss;
+}
+
+static __always_inline struct pw_tcp_events *events_of_owner(struct sock *sk)
+{
+	struct pw_sock_stats *ss = bpf_sk_storage_get(&sock_stats, sk, 0, 0);
+	if (!ss || !ss->owner_tgid)
+		return 0;
+	__u32 owner = ss->owner_tgid;
+	struct pw_tcp_events *ev = bpf_map_lookup_elem(&tcp_events, &owner);
+	if (ev)
+		return ev;
+	struct pw_tcp_events zero = {};
+	bpf_map_update_elem(&tcp_events, &owner, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&tcp_events, &owner);
+}
+
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(on_sock_send_length, struct sock *sk, int ret, int flags)
+{
+	if (ret <= 0)
+		return 0;
+	struct pw_proc_counters *pc = pw_current_proc();
+	if (pc) {
+		__sync_fetch_and_add(&pc->net_tx_bytes, ret);
+		__sync_fetch_and_add(&pc->net_tx_calls, 1);
+	}
+	/* Per-socket figures only for IP sockets: they are the connections. */
+	if (is_inet(sk)) {
+		struct pw_sock_stats *ss = owned_by_current(sk);
+		if (ss)
+			__sync_fetch_and_add(&ss->tx_bytes, ret);
+	}
+	return 0;
+}
+
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(on_sock_recv_length, struct sock *sk, int ret, int flags)
+{
+	if (ret <= 0)
+		return 0;
+	struct pw_proc_counters *pc = pw_current_proc();
+	if (pc) {
+		__sync_fetch_and_add(&pc->net_rx_bytes, ret);
+		__sync_fetch_and_add(&pc->net_rx_calls, 1);
+	}
+	if (is_inet(sk)) {
+		struct pw_sock_stats *ss = owned_by_current(sk);
+		if (ss)
+			__sync_fetch_and_add(&ss->rx_bytes, ret);
+	}
+	return 0;
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(on_inet_sock_set_state, struct sock *sk, int oldstate, int newstate)
+{
+	if (BPF_CORE_READ(sk, sk_protocol) != PW_IPPROTO_TCP)
+		return 0;
+	if (newstate == PW_TCP_SYN_SENT) {
+		/* connect(): the owner's own context. */
+		owned_by_current(sk);
+		struct pw_proc_counters *pc = pw_current_proc();
+		if (pc)
+			__sync_fetch_and_add(&pc->tcp_active_opens, 1);
+		return 0;
+	}
+	if (newstate == PW_TCP_LISTEN) {
+		owned_by_current(sk);
+		return 0;
+	}
+	if (oldstate == PW_TCP_SYN_RECV && newstate == PW_TCP_ESTABLISHED) {
+		struct pw_tcp_events *ev = events_of_owner(sk);
+		if (ev)
+			__sync_fetch_and_add(&ev->passive_opens, 1);
+		return 0;
+	}
+	if (newstate == PW_TCP_CLOSE && oldstate != PW_TCP_LISTEN) {
+		struct pw_tcp_events *ev = events_of_owner(sk);
+		if (ev)
+			__sync_fetch_and_add(&ev->closes, 1);
+	}
+	return 0;
+}
+
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(on_tcp_retransmit_skb, struct sock *sk)
+{
+	struct pw_sock_stats *ss = bpf_sk_storage_get(&sock_stats, sk, 0, 0);
+	if (ss)
+		__sync_fetch_and_add(&ss->retransmits, 1);
+	struct pw_tcp_events *ev = events_of_owner(sk);
+	if (ev)
+		__sync_fetch_and_add(&ev->retransmits, 1);
+	return 0;
+}
+
+static __always_inline int count_reset(struct sock *sk)
+{
+	if (!sk)
+		return 0;
+	struct pw_tcp_events *ev = events_of_owner(sk);
+	if (ev)
+		__sync_fetch_and_add(&ev->resets, 1);
+	return 0;
+}
+
+SEC("tp_btf/tcp_send_reset")
+int BPF_PROG(on_tcp_send_reset, struct sock *sk)
+{
+	return count_reset(sk);
+}
+
+SEC("tp_btf/tcp_receive_reset")
+int BPF_PROG(on_tcp_receive_reset, struct sock *sk)
+{
+	return count_reset(sk);
+}
+
+/* Userspace runs this iterator once per interval: every socket procwatch
+ * has seen, with its current addresses and state. Sockets that closed are
+ * gone with their storage. */
+SEC("iter/bpf_sk_storage_map")
+int dump_sockets(struct bpf_iter__bpf_sk_storage_map *ctx)
+{
+	struct sock *sk = ctx->sk;
+	struct pw_sock_stats *ss = ctx->value;
+	if (!sk || !ss)
+		return 0;
+
+	struct pw_socket_record r = {};
+	r.owner_tgid = ss->owner_tgid;
+	r.family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	r.protocol = BPF_CORE_READ(sk, sk_protocol);
+	r.state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	r.local_port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	r.remote_port = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	if (r.family == PW_AF_INET) {
+		BPF_CORE_READ_INTO(&r.local_addr, sk, __sk_common.skc_rcv_saddr);
+		BPF_CORE_READ_INTO(&r.remote_addr, sk, __sk_common.skc_daddr);
+	} else {
+		BPF_CORE_READ_INTO(&r.local_addr, sk, __sk_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(&r.remote_addr, sk, __sk_common.skc_v6_daddr);
+	}
+	if (r.protocol == PW_IPPROTO_TCP)
+		r.srtt_us = BPF_CORE_READ((struct tcp_sock *)sk, srtt_us) >> 3;
+	r.tx_bytes = ss->tx_bytes;
+	r.rx_bytes = ss->rx_bytes;
+	r.retransmits = ss->retransmits;
+	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
+	return 0;
+}

@@ -1,0 +1,25 @@
+// Where the views get their Models from: a live collector or (later) a
+// recording. The views never talk to BPF, /proc or SQLite directly.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/model.h"
+
+namespace pw {
+
+class ModelFeed {
+ public:
+  virtual ~ModelFeed() = default;
+  // Takes a new Sample now and derives the Model against the previous one.
+  // The first call has no previous Sample, so its rates are absent.
+  virtual Model next() = 0;
+  // Called often (every ~100 ms) between refreshes: drain event buffers.
+  virtual void tick() {}
+  // One line each about what is degraded or notable ("scheduler latency
+  // unavailable: ..."); shown under the header.
+  virtual std::vector<std::string> notices() const { return {}; }
+};
+
+}  // namespace pw

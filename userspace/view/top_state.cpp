@@ -1,0 +1,343 @@
+#include "view/top_state.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+
+#include "model/fields.h"
+
+namespace pw {
+namespace {
+
+constexpr std::size_t kMaxInputBytes = 256;
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+// A field by its name or its column title, ignoring case ("cpu_pct", "CPU%").
+const FieldDef* field_by_name_or_header(std::string_view text) {
+  for (const FieldDef& f : all_fields())
+    if (iequals(f.name, text) || iequals(f.header, text)) return &f;
+  return nullptr;
+}
+
+std::string interval_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", s);
+  return buf;
+}
+
+void open_prompt(TopState& s, PromptKind kind, std::string initial) {
+  s.prompt = kind;
+  s.input = std::move(initial);
+}
+
+// Moves the sort key to the neighbouring visible column.
+void move_sort_column(TopState& s, int step) {
+  const std::vector<FieldId> fields = shown_fields(s.opts);
+  if (fields.empty()) return;
+  const auto it = std::find(fields.begin(), fields.end(), s.opts.sort_by);
+  if (it == fields.end()) {
+    s.opts.sort_by = fields.front();
+    return;
+  }
+  const auto i = static_cast<long>(it - fields.begin()) + step;
+  s.opts.sort_by =
+      fields[static_cast<std::size_t>(std::clamp(i, 0L, static_cast<long>(fields.size()) - 1))];
+}
+
+KeyEffect apply_prompt(TopState& s) {
+  const std::string text(trim(s.input));
+  const PromptKind kind = s.prompt;
+  s.prompt = PromptKind::None;
+  s.input.clear();
+  switch (kind) {
+    case PromptKind::None:
+      return KeyEffect::Redraw;
+    case PromptKind::Filter: {
+      s.opts.filter = text;
+      const Filter f = parse_filter(text);
+      if (f.kind == Filter::Kind::Invalid) s.message = "filter: " + f.error;
+      return KeyEffect::Rebuild;
+    }
+    case PromptKind::User:
+      s.opts.filter = text.empty() ? std::string() : "user=" + text;
+      return KeyEffect::Rebuild;
+    case PromptKind::Sort: {
+      if (text.empty()) return KeyEffect::Redraw;
+      const FieldDef* f = field_by_name_or_header(text);
+      if (!f) {
+        s.message = "unknown field '" + text + "' (h lists the fields)";
+        return KeyEffect::Redraw;
+      }
+      s.opts.sort_by = f->id;
+      return KeyEffect::Rebuild;
+    }
+    case PromptKind::Interval: {
+      if (text.empty()) return KeyEffect::Redraw;
+      // from_chars ignores the locale: setlocale() may have made ',' the
+      // decimal point for strtod.
+      double v = 0;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (ec != std::errc{} || end != text.data() + text.size() || !(v >= kMinIntervalS) ||
+          !(v <= kMaxIntervalS)) {
+        s.message = "interval must be a number of seconds from " + interval_text(kMinIntervalS) +
+                    " to " + interval_text(kMaxIntervalS);
+        return KeyEffect::Redraw;
+      }
+      s.opts.interval_s = v;
+      return KeyEffect::Rebuild;
+    }
+  }
+  return KeyEffect::Redraw;
+}
+
+void pop_code_point(std::string& s) {
+  while (!s.empty()) {
+    const auto b = static_cast<unsigned char>(s.back());
+    s.pop_back();
+    if ((b & 0xc0) != 0x80) break;
+  }
+}
+
+KeyEffect prompt_key(TopState& s, int key) {
+  switch (key) {
+    case kKeyEscape:
+      s.prompt = PromptKind::None;
+      s.input.clear();
+      return KeyEffect::Redraw;
+    case kKeyEnter:
+    case '\r':
+      return apply_prompt(s);
+    case kKeyBackspace:
+    case 0x7f:
+    case 0x08:
+      pop_code_point(s.input);
+      return KeyEffect::Redraw;
+    case 0x15:  // Ctrl-U, as in a shell
+      s.input.clear();
+      return KeyEffect::Redraw;
+    default:
+      break;
+  }
+  const bool printable = key >= 0x20 && key != 0x7f && !(key >= 0x80 && key <= 0x9f) &&
+                         key <= 0x10ffff && !(key >= 0xd800 && key <= 0xdfff);
+  if (!printable || s.input.size() + 4 > kMaxInputBytes) return KeyEffect::None;
+  append_utf8(s.input, static_cast<char32_t>(key));
+  return KeyEffect::Redraw;
+}
+
+KeyEffect help_key(TopState& s, int key, std::size_t page) {
+  switch (key) {
+    case kKeyUp:
+      if (s.help_scroll > 0) --s.help_scroll;
+      return KeyEffect::Redraw;
+    case kKeyDown:
+      ++s.help_scroll;  // the renderer clamps
+      return KeyEffect::Redraw;
+    case kKeyPageUp:
+      s.help_scroll = s.help_scroll > page ? s.help_scroll - page : 0;
+      return KeyEffect::Redraw;
+    case kKeyPageDown:
+      s.help_scroll += page;
+      return KeyEffect::Redraw;
+    case kKeyHome:
+      s.help_scroll = 0;
+      return KeyEffect::Redraw;
+    case kKeyEnd:
+      s.help_scroll = static_cast<std::size_t>(-1) / 2;
+      return KeyEffect::Redraw;
+    default:
+      s.help = false;
+      return KeyEffect::Redraw;
+  }
+}
+
+}  // namespace
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) cp = 0xfffd;
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xc0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3f));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xe0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (cp & 0x3f));
+  } else {
+    out += static_cast<char>(0xf0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (cp & 0x3f));
+  }
+}
+
+std::string prompt_label(PromptKind kind) {
+  switch (kind) {
+    case PromptKind::None:
+      return "";
+    case PromptKind::Filter:
+      return "Filter (text, pid=N, user=NAME, comm=NAME; empty clears): ";
+    case PromptKind::User:
+      return "Show user (empty for all): ";
+    case PromptKind::Sort:
+      return "Sort by field: ";
+    case PromptKind::Interval:
+      return "Refresh interval in seconds: ";
+  }
+  return "";
+}
+
+KeyEffect handle_key(TopState& s, int key, const Table& table, std::size_t page_rows) {
+  if (s.prompt != PromptKind::None) return prompt_key(s, key);
+  const bool had_message = !s.message.empty();
+  s.message.clear();
+  const std::size_t page = std::max<std::size_t>(page_rows, 1);
+  if (s.help) return help_key(s, key, page);
+
+  const std::size_t n = table.rows.size();
+  // Moving the selection pins it to that process until it goes away.
+  auto select = [&](std::size_t i) {
+    if (n == 0) return KeyEffect::Redraw;
+    s.selected = std::min(i, n - 1);
+    s.selected_key = table.rows[s.selected].row->sample->key;
+    return KeyEffect::Redraw;
+  };
+  switch (key) {
+    case 'q':
+    case kKeyF10:
+      s.quit = true;
+      return KeyEffect::Redraw;
+    case kKeyUp:
+      return select(s.selected > 0 ? s.selected - 1 : 0);
+    case kKeyDown:
+      return select(s.selected + 1);
+    case kKeyPageUp:
+      return select(s.selected > page ? s.selected - page : 0);
+    case kKeyPageDown:
+      return select(s.selected + page);
+    case kKeyHome:
+      // Back to the top row, following the sort order again.
+      s.selected = 0;
+      s.selected_key.reset();
+      s.scroll = 0;
+      return KeyEffect::Redraw;
+    case kKeyEnd:
+      return select(n > 0 ? n - 1 : 0);
+    case 'P':
+      s.opts.sort_by = FieldId::CpuPct;
+      s.opts.sort_descending = true;
+      return KeyEffect::Rebuild;
+    case '<':
+      move_sort_column(s, -1);
+      return KeyEffect::Rebuild;
+    case '>':
+      move_sort_column(s, +1);
+      return KeyEffect::Rebuild;
+    case 'R':
+      s.opts.sort_descending = !s.opts.sort_descending;
+      return KeyEffect::Rebuild;
+    case 's':
+      open_prompt(s, PromptKind::Sort, std::string(field(s.opts.sort_by).name));
+      return KeyEffect::Redraw;
+    case '/':
+    case 'o':
+      open_prompt(s, PromptKind::Filter, s.opts.filter);
+      return KeyEffect::Redraw;
+    case 'u': {
+      const std::string_view f = s.opts.filter;
+      open_prompt(s, PromptKind::User,
+                  f.starts_with("user=") ? std::string(f.substr(5)) : std::string());
+      return KeyEffect::Redraw;
+    }
+    case 'd':
+      open_prompt(s, PromptKind::Interval, interval_text(s.opts.interval_s));
+      return KeyEffect::Redraw;
+    case 't':
+      s.opts.tree = !s.opts.tree;
+      return KeyEffect::Rebuild;
+    case 'H':
+      s.opts.show_kernel_threads = !s.opts.show_kernel_threads;
+      s.message = s.opts.show_kernel_threads ? "showing kernel threads" : "hiding kernel threads";
+      return KeyEffect::Rebuild;
+    case ' ':
+      s.paused = !s.paused;
+      return KeyEffect::Redraw;
+    case 'h':
+    case '?':
+    case kKeyF1:
+      s.help = true;
+      s.help_scroll = 0;
+      return KeyEffect::Redraw;
+    case kKeyEscape:
+      return had_message ? KeyEffect::Redraw : KeyEffect::None;
+    default:
+      if (key >= 0x20 && key < 0x7f) {
+        s.message = "unknown key '" + std::string(1, static_cast<char>(key)) + "' - h for help";
+        return KeyEffect::Redraw;
+      }
+      return had_message ? KeyEffect::Redraw : KeyEffect::None;
+  }
+}
+
+void sync_selection(TopState& s, const Table& table) {
+  const std::size_t n = table.rows.size();
+  if (s.selected_key) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (table.rows[i].row->sample->key == *s.selected_key) {
+        s.selected = i;
+        return;
+      }
+    }
+    s.selected_key.reset();  // gone (exited or filtered out): stay at the same place
+  }
+  s.selected = n == 0 ? 0 : std::min(s.selected, n - 1);
+}
+
+std::vector<std::string> help_lines() {
+  std::vector<std::string> out = {
+      "Keys",
+      "  q F10             quit",
+      "  space             pause / resume refreshing",
+      "  h ? F1            this help; any other key returns",
+      "  P                 sort by CPU%",
+      "  < >               sort by the column left / right of the current one",
+      "  R                 reverse the sort order",
+      "  s                 sort by a field, typed by name (or column title)",
+      "  / o               filter: text in comm, cmdline or user; pid=N, user=NAME,",
+      "                    comm=NAME match exactly; empty clears",
+      "  u                 show one user's processes; empty shows all",
+      "  t                 tree: children under their parent",
+      "  H                 show / hide kernel threads",
+      "  d                 refresh interval in seconds",
+      "  Up Down PgUp PgDn move the selection; Home returns to the top",
+      "  Esc               cancel a prompt",
+      "  Ctrl-L            redraw the screen",
+      "",
+      "Fields (name, column, unit: description)",
+  };
+  for (const FieldDef& f : all_fields()) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "  %-20.*s %-8.*s %-4.*s ", static_cast<int>(f.name.size()),
+                  f.name.data(), static_cast<int>(f.header.size()), f.header.data(),
+                  static_cast<int>(f.unit.size()), f.unit.data());
+    out.push_back(std::string(buf) + std::string(f.help));
+  }
+  return out;
+}
+
+}  // namespace pw

@@ -1,0 +1,328 @@
+// The curses shell around top_state (keys) and top_screen (layout): it owns
+// the terminal, the refresh clock and the Model, and paints frames.
+#include "view/top_ui.h"
+
+#include <langinfo.h>
+#include <ncurses.h>
+
+#include <algorithm>
+#include <chrono>
+#include <clocale>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/log.h"
+#include "view/table.h"
+#include "view/top_screen.h"
+#include "view/top_state.h"
+
+namespace pw {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The first Model has no rates; a second one this soon after shows numbers
+// without waiting a whole interval.
+constexpr auto kFirstRefreshDelay = std::chrono::milliseconds(200);
+constexpr int kPollMs = 100;
+
+volatile std::sig_atomic_t g_stop_ui = 0;
+void on_stop_signal(int) { g_stop_ui = 1; }
+
+// Installs SIGINT/SIGTERM handlers for the UI's lifetime and restores the
+// previous ones: in cbreak mode Ctrl-C is a signal, and the terminal must be
+// restored before exiting.
+class SignalGuard {
+ public:
+  SignalGuard() {
+    g_stop_ui = 0;
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~SignalGuard() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  SignalGuard(const SignalGuard&) = delete;
+  SignalGuard& operator=(const SignalGuard&) = delete;
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
+// Log lines would scribble over the screen: keep them while curses runs,
+// show the latest warnings as notices, print them all on exit.
+class LogCapture {
+ public:
+  LogCapture() { set_log_sink(&LogCapture::sink); }
+  ~LogCapture() {
+    set_log_sink(nullptr);
+    std::lock_guard lock(mutex());
+    for (const std::string& line : lines()) std::fprintf(stderr, "procwatch: %s\n", line.c_str());
+    lines().clear();
+  }
+  LogCapture(const LogCapture&) = delete;
+  LogCapture& operator=(const LogCapture&) = delete;
+
+  // The last few warnings and errors, newest last.
+  static std::vector<std::string> recent(std::size_t n) {
+    std::lock_guard lock(mutex());
+    const auto& l = lines();
+    const std::size_t from = l.size() > n ? l.size() - n : 0;
+    return {l.begin() + static_cast<long>(from), l.end()};
+  }
+
+ private:
+  static constexpr std::size_t kKeep = 200;
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static std::deque<std::string>& lines() {
+    static std::deque<std::string> l;
+    return l;
+  }
+  // May run on collector threads.
+  static void sink(LogLevel level, const std::string& message) {
+    if (level > LogLevel::Warn) return;
+    std::lock_guard lock(mutex());
+    lines().push_back((level == LogLevel::Error ? "error: " : "warning: ") + message);
+    if (lines().size() > kKeep) lines().pop_front();
+  }
+};
+
+// newterm() rather than initscr(): initscr() exits the process when the
+// terminal is unusable, newterm() reports it.
+class CursesSession {
+ public:
+  CursesSession() {
+    screen_ = newterm(nullptr, stdout, stdin);
+    if (!screen_) return;
+    set_term(screen_);
+    cbreak();
+    noecho();
+    keypad(stdscr, TRUE);
+    curs_set(0);
+    set_escdelay(25);  // Esc cancels a prompt without a one-second lag
+    if (has_colors()) {
+      start_color();
+      use_default_colors();
+      init_pair(kPairSelected, COLOR_BLACK, COLOR_CYAN);
+      init_pair(kPairNotice, COLOR_YELLOW, -1);
+      colors_ = true;
+    }
+  }
+  ~CursesSession() {
+    if (!screen_) return;
+    endwin();
+    delscreen(screen_);
+  }
+  CursesSession(const CursesSession&) = delete;
+  CursesSession& operator=(const CursesSession&) = delete;
+
+  bool ok() const { return screen_ != nullptr; }
+
+  attr_t attrs(LineStyle style) const {
+    switch (style) {
+      case LineStyle::Normal:
+        return A_NORMAL;
+      case LineStyle::Title:
+        return A_BOLD;
+      case LineStyle::Notice:
+        return colors_ ? COLOR_PAIR(kPairNotice) : A_BOLD;
+      case LineStyle::ColumnHeader:
+        return A_REVERSE;
+      case LineStyle::Selected:
+        return colors_ ? COLOR_PAIR(kPairSelected) : A_REVERSE | A_BOLD;
+      case LineStyle::Exited:
+        return A_DIM;
+      case LineStyle::Status:
+        return A_BOLD;
+    }
+    return A_NORMAL;
+  }
+
+ private:
+  static constexpr short kPairSelected = 1;
+  static constexpr short kPairNotice = 2;
+  SCREEN* screen_ = nullptr;
+  bool colors_ = false;
+};
+
+// Byte offset of code point `n` in a UTF-8 string.
+std::size_t byte_offset(const std::string& s, std::size_t n) {
+  std::size_t i = 0;
+  for (; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xc0) == 0x80) continue;
+    if (n == 0) break;
+    --n;
+  }
+  return i;
+}
+
+void paint(const CursesSession& curses, const ScreenFrame& frame, int width) {
+  erase();
+  for (std::size_t y = 0; y < frame.lines.size(); ++y) {
+    const ScreenLine& line = frame.lines[y];
+    const int row = static_cast<int>(y);
+    const attr_t a = curses.attrs(line.style);
+    attrset(a);
+    mvaddstr(row, 0, line.text.c_str());
+    attrset(A_NORMAL);
+    // Bars span the whole width, not just the text.
+    const bool bar = line.style == LineStyle::ColumnHeader || line.style == LineStyle::Selected;
+    const int used = static_cast<int>(display_width(line.text));
+    if (bar && used < width) mvchgat(row, used, -1, a, PAIR_NUMBER(a), nullptr);
+    if (line.accent_len > 0) {
+      const std::size_t b = byte_offset(line.text, line.accent_begin);
+      const std::size_t e = byte_offset(line.text, line.accent_begin + line.accent_len);
+      attrset(a | A_BOLD | A_UNDERLINE);
+      mvaddnstr(row, static_cast<int>(line.accent_begin), line.text.c_str() + b,
+                static_cast<int>(e - b));
+      attrset(A_NORMAL);
+    }
+  }
+  refresh();
+}
+
+// Curses key codes to top_state's; std::nullopt for keys the UI handles
+// itself or ignores.
+std::optional<int> map_key(int rc, wint_t ch) {
+  if (rc == KEY_CODE_YES) {
+    switch (ch) {
+      case KEY_UP:
+        return kKeyUp;
+      case KEY_DOWN:
+        return kKeyDown;
+      case KEY_PPAGE:
+        return kKeyPageUp;
+      case KEY_NPAGE:
+        return kKeyPageDown;
+      case KEY_HOME:
+        return kKeyHome;
+      case KEY_END:
+        return kKeyEnd;
+      case KEY_BACKSPACE:
+        return kKeyBackspace;
+      case KEY_ENTER:
+        return kKeyEnter;
+      case KEY_F(1):
+        return kKeyF1;
+      case KEY_F(10):
+        return kKeyF10;
+      default:
+        return std::nullopt;
+    }
+  }
+  switch (ch) {
+    case '\r':
+      return kKeyEnter;
+    case 0x7f:
+    case 0x08:
+      return kKeyBackspace;
+    default:
+      return static_cast<int>(ch);
+  }
+}
+
+TextMode terminal_text_mode() {
+  const char* codeset = nl_langinfo(CODESET);
+  return codeset && std::strcmp(codeset, "UTF-8") == 0 ? TextMode::Utf8 : TextMode::Ascii;
+}
+
+}  // namespace
+
+int run_top_ui(ModelFeed& feed, ViewOptions opts) {
+  std::setlocale(LC_ALL, "");
+  const TextMode text_mode = terminal_text_mode();
+  if (opts.fields.empty()) opts.fields = default_top_fields();
+
+  SignalGuard signals;
+  LogCapture logs;
+  CursesSession curses;
+  if (!curses.ok()) {
+    std::fprintf(stderr, "procwatch: cannot initialize the terminal (is TERM set?)\n");
+    return 1;
+  }
+
+  TopState state;
+  state.opts = std::move(opts);
+  std::optional<Model> model;
+  Table table;
+  std::vector<std::string> notices;
+  ScreenFrame frame;
+  auto next_refresh = Clock::now();  // first sample right away
+  bool dirty = true;
+
+  auto rebuild = [&] {
+    if (model) table = build_table(*model, state.opts);
+    sync_selection(state, table);
+  };
+
+  while (!state.quit && !g_stop_ui) {
+    feed.tick();
+    const auto now = Clock::now();
+    if (!state.paused && now >= next_refresh) {
+      model = feed.next();
+      notices = feed.notices();
+      for (std::string& line : LogCapture::recent(2)) notices.push_back(std::move(line));
+      rebuild();
+      const bool has_rates = model->interval_s() > 0;
+      next_refresh =
+          now + (has_rates ? std::chrono::duration_cast<Clock::duration>(
+                                 std::chrono::duration<double>(state.opts.interval_s))
+                           : std::chrono::duration_cast<Clock::duration>(kFirstRefreshDelay));
+      dirty = true;
+    }
+
+    int width = 0, height = 0;
+    getmaxyx(stdscr, height, width);
+    if (dirty) {
+      const ScreenInput in{model ? &*model : nullptr, &table, &notices, &state, text_mode};
+      frame = render_top_screen(in, width, height);
+      state.scroll = frame.scroll;
+      state.help_scroll = frame.help_scroll;
+      paint(curses, frame, width);
+      dirty = false;
+    }
+
+    // Wait for a key, but not past the next refresh.
+    const auto until =
+        std::chrono::duration_cast<std::chrono::milliseconds>(next_refresh - Clock::now()).count();
+    timeout(state.paused ? kPollMs : static_cast<int>(std::clamp<long long>(until, 0, kPollMs)));
+    wint_t ch = 0;
+    const int rc = get_wch(&ch);
+    if (rc == ERR) continue;  // timeout or a signal
+    if (rc == KEY_CODE_YES && ch == KEY_RESIZE) {
+      dirty = true;
+      continue;
+    }
+    if (rc == OK && ch == 0x0c) {  // Ctrl-L: repaint everything
+      clearok(curscr, TRUE);
+      dirty = true;
+      continue;
+    }
+    const std::optional<int> key = map_key(rc, ch);
+    if (!key) continue;
+    const double interval_before = state.opts.interval_s;
+    const KeyEffect effect = handle_key(state, *key, table, frame.body_rows);
+    if (effect == KeyEffect::Rebuild) rebuild();
+    if (effect != KeyEffect::None) dirty = true;
+    if (state.opts.interval_s != interval_before && model && model->interval_s() > 0)
+      next_refresh = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                        std::chrono::duration<double>(state.opts.interval_s));
+  }
+  return 0;
+}
+
+}  // namespace pw
