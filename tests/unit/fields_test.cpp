@@ -144,8 +144,11 @@ TEST(FieldsTest, FormatSeconds) {
   EXPECT_EQ(format_cell(f, 3725.5), "62:05.50");
 }
 
+// Integer values (gauges such as RSS) take their field's format like reals.
 TEST(FieldsTest, FormatIntegerInANumericFormat) {
-  EXPECT_EQ(format_cell(field(FieldId::CpuPct), std::int64_t{5}), "5");
+  EXPECT_EQ(format_cell(field(FieldId::CpuPct), std::int64_t{5}), "5.0");
+  EXPECT_EQ(format_cell(field(FieldId::RssBytes), std::int64_t{256} << 20), "256M");
+  EXPECT_EQ(format_cell(field(FieldId::Pid), std::int64_t{4242}), "4242");
 }
 
 TEST(FieldsTest, CompareValuesOrder) {
