@@ -109,11 +109,11 @@ struct pw_hist {
 };
 
 struct pw_io_stats {
-	__u64 read_bytes;        /* bytes completed (rq_complete nr_bytes) */
+	__u64 read_bytes;        /* bytes in bios the process submitted */
 	__u64 write_bytes;
-	__u64 read_ops;
+	__u64 read_ops;          /* bios submitted */
 	__u64 write_ops;
-	struct pw_hist latency;  /* issue -> complete, ns */
+	struct pw_hist latency;  /* requests it made: issue -> complete, ns */
 };
 
 /* Value of the task_stats task-storage map, one per thread. */

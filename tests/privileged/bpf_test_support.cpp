@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -97,6 +98,45 @@ std::optional<std::uint64_t> read_status_field(pid_t pid, const std::string& nam
     if (rest >> v) return v;
   }
   return std::nullopt;
+}
+
+std::optional<std::uint64_t> read_proc_io_field(pid_t pid, const std::string& name) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/io");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(name + ":", 0) != 0) continue;
+    return std::stoull(line.substr(name.size() + 1));
+  }
+  return std::nullopt;
+}
+
+const ProcessSample* find_exited(const Sample& s, pid_t pid) {
+  for (const auto& p : s.processes)
+    if (p.key.pid == pid && p.exit_status) return &p;
+  return nullptr;
+}
+
+void run_or_throw(const std::string& command) {
+  const std::string full = command + " 2>&1";
+  FILE* f = ::popen(full.c_str(), "r");
+  if (!f) throw std::runtime_error("popen failed for: " + command);
+  std::string output;
+  char buf[512];
+  while (std::fgets(buf, sizeof buf, f)) output += buf;
+  const int status = ::pclose(f);
+  if (status != 0) throw std::runtime_error("'" + command + "' failed: " + output);
+}
+
+ScratchDir::ScratchDir() {
+  // /var/tmp is on disk on Debian (tmpfs has no block IO to measure).
+  char tmpl[] = "/var/tmp/procwatch-test-XXXXXX";
+  if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp: " + errno_text(errno));
+  path_ = tmpl;
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
 }
 
 const ProcessSample* find_process(const Sample& s, pid_t pid) {

@@ -60,7 +60,26 @@ SchedStat read_schedstat_all_threads(pid_t pid);
 // A "Name:   value" line of /proc/PID/status as a number.
 std::optional<std::uint64_t> read_status_field(pid_t pid, const std::string& name);
 
+// A "name: value" line of /proc/PID/io as a number.
+std::optional<std::uint64_t> read_proc_io_field(pid_t pid, const std::string& name);
+
 // The live row of pid in a sample (not an exited one), if present.
 const ProcessSample* find_process(const Sample& s, pid_t pid);
+// The row of a process that exited during the sample's interval.
+const ProcessSample* find_exited(const Sample& s, pid_t pid);
+
+// Runs a shell command; throws with its output when it fails.
+void run_or_throw(const std::string& command);
+
+// A directory on a real block device (not tmpfs), removed on destruction.
+class ScratchDir {
+ public:
+  ScratchDir();
+  ~ScratchDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 }  // namespace pw::testing

@@ -11,12 +11,6 @@
 namespace pw::testing {
 namespace {
 
-const ProcessSample* find_exited(const Sample& s, pid_t pid) {
-  for (const auto& p : s.processes)
-    if (p.key.pid == pid && p.exit_status) return &p;
-  return nullptr;
-}
-
 void expect_short_lived_exit(const std::string& variant) {
   CollectorOptions options;
   options.probes.lifecycle_variant = variant;

@@ -140,8 +140,9 @@ void Collector::merge_kernel_maps(std::vector<ProcessSample>& processes) {
 
   if (probes_.has_block_io()) {
     for (const auto& e : probes_.read_io_stats()) {
-      // tgid 0: bios queued by kernel threads (buffered writeback); the
-      // dirtying processes carry those bytes in write_bytes.
+      // tgid 0: requests made by kernel threads (buffered writeback): only
+      // their latency is known; the dirtying processes carry those bytes in
+      // write_bytes.
       if (e.tgid == 0) continue;
       ProcessSample* p = row(e.tgid);
       if (!p) continue;

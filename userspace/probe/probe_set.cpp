@@ -107,20 +107,27 @@ struct ProbeSet::Impl {
     if (!shared.valid()) shared.reset(::dup(bpf_map__fd(map)));
   }
 
-  // Loads one object with the task_stats map shared, degrading on failure.
+  // Loads one object with the task_stats map shared.
   template <typename Skel, Skel* (*Open)(), void (*Destroy)(Skel*), typename Extra>
-  void load_with_task_stats(std::string_view name, const std::string& degraded,
-                            Loaded<Skel, Destroy>& out, Extra&& extra) {
+  Status try_load_with_task_stats(std::string_view name, Loaded<Skel, Destroy>& out,
+                                  Extra&& extra) {
     Status s = load_skeleton<Skel, Open, Destroy>(name, out, [&](Skel& skel) {
       share(task_stats_fd, skel.maps.task_stats);
       return extra(skel);
     });
+    if (s) remember(task_stats_fd, out.skel->maps.task_stats);
+    return s;
+  }
+
+  // The same, degrading with a notice on failure.
+  template <typename Skel, Skel* (*Open)(), void (*Destroy)(Skel*), typename Extra>
+  void load_with_task_stats(std::string_view name, const std::string& degraded,
+                            Loaded<Skel, Destroy>& out, Extra&& extra) {
+    Status s = try_load_with_task_stats<Skel, Open, Destroy>(name, out, extra);
     if (!s) {
       notices.push_back(degraded + ": " + s.message());
       log_warn(notices.back());
-      return;
     }
-    remember(task_stats_fd, out.skel->maps.task_stats);
   }
 
   Status load_lifecycle(std::string_view variant);
@@ -203,9 +210,25 @@ ProbeSet::ProbeSet(const ProbeOptions& options) : impl_(std::make_unique<Impl>()
   if (options.task_iterator)
     m.load_with_task_stats<procwatch_tasks, procwatch_tasks__open, procwatch_tasks__destroy>(
         "tasks", "BPF task iterator unavailable, reading counters from /proc", m.tasks, no_extra);
-  if (options.block_io)
-    m.load_with_task_stats<procwatch_io, procwatch_io__open, procwatch_io__destroy>(
-        "io", "block IO per device and IO latency unavailable", m.io, no_extra);
+  if (options.block_io) {
+    Status s = m.try_load_with_task_stats<procwatch_io, procwatch_io__open, procwatch_io__destroy>(
+        "io", m.io, no_extra);
+    if (!s) {
+      // block_io_start (6.5+) names each request in its submitter's context;
+      // without it requests are traced back through their bios.
+      log_info("io: " + s.message() + "; retrying without block_io_start");
+      m.load_with_task_stats<procwatch_io, procwatch_io__open, procwatch_io__destroy>(
+          "io", "block IO per device and IO latency unavailable", m.io,
+          [](procwatch_io& skel) {
+            bpf_program__set_autoload(skel.progs.on_block_io_start, false);
+            return Status::ok();
+          });
+      if (m.io)
+        m.notices.push_back(
+            "block IO: no block_io_start tracepoint; requests are attributed through their "
+            "bios (merged requests may be charged to the first submitter)");
+    }
+  }
   if (options.network) {
     m.load_with_task_stats<procwatch_net, procwatch_net__open, procwatch_net__destroy>(
         "net", "network bytes, TCP events and connections unavailable", m.net,
