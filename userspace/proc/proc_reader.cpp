@@ -303,6 +303,11 @@ std::string ProcReader::read_cgroup(std::int32_t pid) const {
     if (!first) first = l->path;
     if (!systemd && has_controller(l->controllers, "name=systemd")) systemd = l->path;
   });
+  // On hybrid hosts (systemd's v2 "unified" tree mounted beside the v1
+  // controllers) everything may sit in the v2 root while the v1 systemd
+  // hierarchy holds the real placement: prefer the more specific path.
+  if (v2 && (*v2 != "/" || (!systemd && !first))) return std::string(*v2);
+  if (systemd && *systemd != "/") return std::string(*systemd);
   if (v2) return std::string(*v2);
   if (systemd) return std::string(*systemd);
   if (first) return std::string(*first);

@@ -42,7 +42,8 @@ class ProcReader {
   // escapes them). Empty for kernel threads and zombies.
   std::string read_cmdline(std::int32_t pid) const;
 
-  // The v2 path ("0::/path"); without one, the first v1 hierarchy's path.
+  // The v2 path ("0::/path"); without one, or when it is only "/" on a
+  // hybrid host, the v1 name=systemd path; else the first v1 path.
   std::string read_cgroup(std::int32_t pid) const;
 
   // Fills the /proc/stat, /proc/loadavg and /proc/meminfo parts.
