@@ -1,27 +1,41 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Empty programs on the same hooks as the real ones: the cost floor that
- * the benchmarks compare against (`procwatch bench-floor`). Never loaded by
- * normal operation.
+ * the benchmarks compare against (bench/tools/bpf_floor, bpf_event_cost).
+ * Each is named empty_<hook>, as procwatch's own are on_<hook>. Never
+ * loaded by normal operation.
  */
 #include "common.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-SEC("tp_btf/sched_switch")
-int BPF_PROG(empty_sched_switch) { return 0; }
+#define EMPTY_TP_BTF(hook)                  \
+	SEC("tp_btf/" #hook)                \
+	int BPF_PROG(empty_##hook)          \
+	{                                   \
+		return 0;                   \
+	}
 
-SEC("tp_btf/sched_wakeup")
-int BPF_PROG(empty_sched_wakeup) { return 0; }
+#define EMPTY_TRACEPOINT(category, hook)        \
+	SEC("tracepoint/" #category "/" #hook)  \
+	int empty_##hook(void *ctx)             \
+	{                                       \
+		return 0;                       \
+	}
 
-SEC("tp_btf/sched_wakeup_new")
-int BPF_PROG(empty_sched_wakeup_new) { return 0; }
-
-SEC("tp_btf/sched_process_fork")
-int BPF_PROG(empty_process_fork) { return 0; }
-
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(empty_process_exec) { return 0; }
-
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(empty_process_exit) { return 0; }
+EMPTY_TP_BTF(sched_switch)
+EMPTY_TP_BTF(sched_process_fork)
+EMPTY_TP_BTF(sched_process_exec)
+EMPTY_TP_BTF(sched_process_exit)
+EMPTY_TP_BTF(block_bio_queue)
+EMPTY_TP_BTF(block_io_start)
+EMPTY_TP_BTF(block_rq_issue)
+EMPTY_TP_BTF(block_rq_complete)
+EMPTY_TP_BTF(sock_send_length)
+EMPTY_TP_BTF(sock_recv_length)
+EMPTY_TP_BTF(inet_sock_set_state)
+EMPTY_TP_BTF(tcp_retransmit_skb)
+EMPTY_TRACEPOINT(syscalls, sys_enter_mmap)
+EMPTY_TRACEPOINT(syscalls, sys_enter_munmap)
+EMPTY_TRACEPOINT(syscalls, sys_enter_brk)
+EMPTY_TRACEPOINT(syscalls, sys_exit_brk)

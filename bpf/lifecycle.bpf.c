@@ -69,17 +69,15 @@ static __always_inline int handle_exit(void)
 	struct pw_task_stats *ls = bpf_task_storage_get(&task_stats, leader, 0,
 							BPF_LOCAL_STORAGE_GET_F_CREATE);
 
-	/* Fold this thread's scheduler totals into its process, so process
-	 * counters never go backwards when a thread ends. */
-	if (own && ls) {
-		if (own != ls) {
-			__sync_fetch_and_add(&ls->dead.runq_wait_ns, own->self.runq_wait_ns);
-			__sync_fetch_and_add(&ls->dead.runq_waits, own->self.runq_waits);
-			__sync_fetch_and_add(&ls->dead.offcpu_ns, own->self.offcpu_ns);
-		} else {
-			pw_add_sched(&ls->dead, &own->self);
-		}
-		__builtin_memset(&own->self, 0, sizeof(own->self));
+	/* Fold this thread's scheduler figures into its process, so process
+	 * totals never go backwards when a thread ends. */
+	if (ls) {
+		struct pw_sched_counters mine = {};
+		pw_read_sched(p, &mine);
+		__sync_fetch_and_add(&ls->dead.runq_wait_ns, mine.runq_wait_ns);
+		__sync_fetch_and_add(&ls->dead.offcpu_ns, mine.offcpu_ns);
+		if (own)
+			pw_add_hist(&ls->dead_runq_hist, &own->runq_hist);
 	}
 
 	/* do_exit() decremented signal->live before this tracepoint: zero
@@ -110,8 +108,9 @@ static __always_inline int handle_exit(void)
 		pw_add_counters(&e->counters, &lead);
 	}
 	if (ls) {
+		/* This last thread was folded in just above. */
 		e->sched = ls->dead;
-		e->runq_hist = ls->runq_hist;
+		e->runq_hist = ls->dead_runq_hist;
 		e->proc = ls->proc;
 	}
 	/* exit_mm() already ran: only the peak survives, in signal_struct

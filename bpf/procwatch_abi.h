@@ -50,13 +50,14 @@ struct pw_task_counters {
 };
 
 /*
- * Counters that only procwatch's scheduler programs measure. Kept in BPF
- * task local storage so they die with the task and cost no hash lookup.
+ * Scheduler waits: run_delay and off-CPU time come from the kernel's own
+ * sched_info accounting (read by the task iterator); procwatch adds only
+ * the distribution of the waits (runq_hist).
  */
 struct pw_sched_counters {
-	__u64 runq_wait_ns;      /* sum of wakeup/preempt -> switch-in delays */
-	__u64 runq_waits;        /* number of such delays */
-	__u64 offcpu_ns;         /* time blocked: switch-out (sleeping) -> wakeup */
+	__u64 runq_wait_ns;      /* sched_info.run_delay: runnable, waiting for a CPU */
+	__u64 runq_waits;        /* waits recorded in the histogram */
+	__u64 offcpu_ns;         /* lifetime - on-CPU - run-queue wait: blocked */
 };
 
 /*
@@ -118,13 +119,11 @@ struct pw_io_stats {
 
 /* Value of the task_stats task-storage map, one per thread. */
 struct pw_task_stats {
-	__u64 switched_out_ns;   /* ktime when the task last left the CPU blocked */
-	__u64 enqueued_ns;       /* ktime when it became runnable; 0 = not waiting */
 	__u64 brk_before;        /* mm->brk at sys_enter_brk, for the growth */
-	struct pw_sched_counters self;  /* this thread's own totals */
+	struct pw_hist runq_hist;       /* this thread's run-queue latencies */
 	/* Only meaningful in a group leader's entry: */
 	struct pw_sched_counters dead;  /* totals folded in from exited threads */
-	struct pw_hist runq_hist;       /* whole-process run-queue latency */
+	struct pw_hist dead_runq_hist;  /* their latencies */
 	struct pw_proc_counters proc;   /* whole-process counters */
 };
 
@@ -143,10 +142,11 @@ struct pw_thread_record {
 	char comm[PW_COMM_LEN];
 	struct pw_task_counters counters; /* this thread */
 	struct pw_sched_counters sched;   /* this thread */
+	struct pw_hist runq_hist;         /* this thread */
 	/* Leader only: counters of threads that already exited. */
 	struct pw_task_counters dead_counters;
 	struct pw_sched_counters dead_sched;
-	struct pw_hist runq_hist;
+	struct pw_hist dead_runq_hist;
 	struct pw_proc_counters proc;
 	struct pw_mem_gauges mem;
 };
@@ -248,8 +248,8 @@ PW_ABI_ASSERT(sizeof(struct pw_mem_gauges) == 48, "pw_mem_gauges layout");
 PW_ABI_ASSERT(sizeof(struct pw_tcp_events) == 32, "pw_tcp_events layout");
 PW_ABI_ASSERT(sizeof(struct pw_io_key) == 8, "pw_io_key layout");
 PW_ABI_ASSERT(sizeof(struct pw_io_stats) == 32 + 128, "pw_io_stats layout");
-PW_ABI_ASSERT(sizeof(struct pw_task_stats) == 24 + 24 + 24 + 128 + 96, "pw_task_stats layout");
-PW_ABI_ASSERT(sizeof(struct pw_thread_record) == 64 + 72 + 24 + 72 + 24 + 128 + 96 + 48,
+PW_ABI_ASSERT(sizeof(struct pw_task_stats) == 8 + 128 + 24 + 128 + 96, "pw_task_stats layout");
+PW_ABI_ASSERT(sizeof(struct pw_thread_record) == 64 + 72 + 24 + 128 + 72 + 24 + 128 + 96 + 48,
 	      "pw_thread_record layout");
 PW_ABI_ASSERT(sizeof(struct pw_oom_event) == 16 + 24 + 32, "pw_oom_event layout");
 PW_ABI_ASSERT(sizeof(struct pw_socket_record) == 16 + 32 + 24, "pw_socket_record layout");

@@ -1,83 +1,47 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Scheduler: run-queue latency (runnable -> on CPU) and off-CPU time
- * (blocked -> woken) per thread, plus a per-process latency histogram.
- * On-CPU time and context-switch counts are NOT counted here: the kernel
- * already keeps them exactly (sum_exec_runtime, nvcsw, nivcsw) and the task
- * iterator reads them, so the hot path only does what the kernel does not.
+ * Scheduler: the distribution of run-queue waits per thread.
+ *
+ * The kernel already measures every wait: sched_info.last_queued is set
+ * when a task becomes runnable (woken or preempted) and turned into
+ * run_delay when it gets the CPU, in prepare_task_switch(), which runs
+ * after the sched_switch tracepoint. So at sched_switch the wait that is
+ * ending is rq->clock - next->sched_info.last_queued, in the same clock the
+ * kernel uses: no wakeup programs, no timestamps of our own. Totals
+ * (run_delay, on-CPU time, switches) are read by the task iterator; this
+ * program only adds the histogram, in the thread's own storage (one thread
+ * runs on one CPU at a time, so no atomics).
  */
 #include "task_stats.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-static __always_inline struct pw_task_stats *stats_of(struct task_struct *t)
+/* rq->clock of the CPU the task is being switched in on, the clock
+ * sched_info uses. (The per-CPU "runqueues" symbol would be simpler, but
+ * kernels built without CONFIG_KALLSYMS_ALL cannot resolve data ksyms.) */
+static __always_inline __u64 rq_clock_of(struct task_struct *t)
 {
-	return bpf_task_storage_get(&task_stats, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-}
-
-/* The task becomes runnable: ends a blocked period, starts a queue wait. */
-static __always_inline void mark_runnable(struct task_struct *p, __u64 now)
-{
-	struct pw_task_stats *s = stats_of(p);
-
-	if (!s)
-		return;
-	if (s->switched_out_ns) {
-		s->self.offcpu_ns += now - s->switched_out_ns;
-		s->switched_out_ns = 0;
-	}
-	s->enqueued_ns = now;
-}
-
-SEC("tp_btf/sched_wakeup")
-int BPF_PROG(on_sched_wakeup, struct task_struct *p)
-{
-	mark_runnable(p, bpf_ktime_get_ns());
-	return 0;
-}
-
-SEC("tp_btf/sched_wakeup_new")
-int BPF_PROG(on_sched_wakeup_new, struct task_struct *p)
-{
-	mark_runnable(p, bpf_ktime_get_ns());
-	return 0;
+	struct cfs_rq *cfs = t->se.cfs_rq;
+	if (bpf_core_field_exists(cfs->rq))
+		return cfs->rq->clock;
+	/* Without group scheduling the cfs_rq is embedded in the rq. */
+	struct rq *rq = (void *)cfs - bpf_core_field_offset(struct rq, cfs);
+	return BPF_CORE_READ(rq, clock);
 }
 
 SEC("tp_btf/sched_switch")
 int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	__u64 now = bpf_ktime_get_ns();
-	struct pw_task_stats *s;
-
-	/* pid 0 is the per-CPU idle task: nothing to attribute. */
-	if (prev->pid) {
-		s = stats_of(prev);
-		if (s) {
-			if (prev->__state == TASK_RUNNING) {
-				/* Preempted: it waits in the run queue from now. */
-				s->enqueued_ns = now;
-				s->switched_out_ns = 0;
-			} else {
-				s->switched_out_ns = now;
-				s->enqueued_ns = 0;
-			}
-		}
-	}
-
-	if (!next->pid)
+	__u64 queued = next->sched_info.last_queued;
+	/* pid 0 is the idle task; 0 = it did not wait in a run queue. */
+	if (!queued || !next->pid)
 		return 0;
-	s = stats_of(next);
-	if (!s || !s->enqueued_ns)
+	__u64 now = rq_clock_of(next);
+	if (now <= queued)
 		return 0;
-
-	__u64 delay = now - s->enqueued_ns;
-	s->enqueued_ns = 0;
-	s->self.runq_wait_ns += delay;
-	s->self.runq_waits += 1;
-
-	struct task_struct *leader = next->group_leader;
-	struct pw_task_stats *ls = leader == next ? s : stats_of(leader);
-	if (ls)
-		__sync_fetch_and_add(&ls->runq_hist.buckets[pw_log2_bucket(delay)], 1);
+	struct pw_task_stats *s =
+		bpf_task_storage_get(&task_stats, next, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (s)
+		s->runq_hist.buckets[pw_log2_bucket(now - queued)] += 1;
 	return 0;
 }

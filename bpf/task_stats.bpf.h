@@ -17,12 +17,25 @@ struct {
 	__type(value, struct pw_task_stats);
 } task_stats SEC(".maps");
 
-static __always_inline void pw_add_sched(struct pw_sched_counters *dst,
-					 const struct pw_sched_counters *src)
+/* The kernel's own wait accounting of one thread (sched_info) and the
+ * time it spent blocked: its lifetime minus time on a CPU and in a queue. */
+static __always_inline void pw_read_sched(struct task_struct *t, struct pw_sched_counters *c)
 {
-	dst->runq_wait_ns += src->runq_wait_ns;
-	dst->runq_waits += src->runq_waits;
-	dst->offcpu_ns += src->offcpu_ns;
+	/* Without CONFIG_SCHED_INFO there is no run_delay: report none. */
+	if (!bpf_core_field_exists(t->sched_info))
+		return;
+	__u64 delay = BPF_CORE_READ(t, sched_info.run_delay);
+	__u64 oncpu = BPF_CORE_READ(t, se.sum_exec_runtime);
+	__u64 age = bpf_ktime_get_ns() - BPF_CORE_READ(t, start_time);
+	c->runq_wait_ns = delay;
+	c->offcpu_ns = age > oncpu + delay ? age - oncpu - delay : 0;
+}
+
+static __always_inline void pw_add_hist(struct pw_hist *dst, const struct pw_hist *src)
+{
+	for (int i = 0; i < PW_HIST_BUCKETS; i++)
+		if (src->buckets[i])
+			__sync_fetch_and_add(&dst->buckets[i], src->buckets[i]);
 }
 
 /* The whole-process counters of the current task's process, or NULL. */

@@ -43,10 +43,16 @@ int dump_task(struct bpf_iter__task *ctx)
 		r->flags |= PW_REC_KTHREAD;
 	pw_read_thread_counters(t, &r->counters);
 
+	/* An exiting thread's waits were folded into its leader's "dead"
+	 * totals by the exit program: counting them here too would double them. */
+	bool exiting = t->flags & PF_EXITING;
+	if (!exiting)
+		pw_read_sched(t, &r->sched);
 	struct pw_task_stats *s = bpf_task_storage_get(&task_stats, t, 0, 0);
 	if (s) {
 		r->flags |= PW_REC_HAS_SCHED;
-		r->sched = s->self;
+		if (!exiting)
+			r->runq_hist = s->runq_hist;
 	}
 
 	if (t->pid != t->tgid) {
@@ -59,7 +65,7 @@ int dump_task(struct bpf_iter__task *ctx)
 	pw_read_signal_counters(t, &r->dead_counters);
 	if (s) {
 		r->dead_sched = s->dead;
-		r->runq_hist = s->runq_hist;
+		r->dead_runq_hist = s->dead_runq_hist;
 		r->proc = s->proc;
 	}
 	pw_read_mem(t->mm, &r->mem);

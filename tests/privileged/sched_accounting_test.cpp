@@ -112,10 +112,11 @@ TEST(SchedAccounting, SleeperVoluntarySwitchesAndOffCpuTime) {
   EXPECT_LE(*off, 1'200'000'000ULL);
 }
 
-// Run-queue wait: four spinning threads on two CPUs must wait. procwatch
-// measures wakeup/preemption -> switch-in; the kernel's sched_info measures
-// the same interval as run_delay.
-TEST(SchedAccounting, RunQueueWaitMatchesKernelRunDelay) {
+// Run-queue waits: four spinning threads on two CPUs must wait. The totals
+// are the kernel's run_delay; what procwatch adds is the distribution, one
+// histogram entry per wait, which must agree with the kernel's own count
+// of switch-ins (pcount) and whose mean must match run_delay / waits.
+TEST(SchedAccounting, RunQueueHistogramAgreesWithKernelSchedInfo) {
   PW_REQUIRE_BPF();
   Collector collector(CollectorOptions{});
   ASSERT_TRUE(collector.probes().has_scheduler());
@@ -131,10 +132,18 @@ TEST(SchedAccounting, RunQueueWaitMatchesKernelRunDelay) {
   const auto waits = p->counters.get(Counter::RunqWaits);
   ASSERT_TRUE(wait_ns && waits);
   ASSERT_GT(truth.run_delay_ns, 100'000'000ULL) << "the workload did not queue";
-  EXPECT_NEAR(ratio(*wait_ns, truth.run_delay_ns), 1.0, 0.10)
-      << "procwatch " << *wait_ns << " ns vs run_delay " << truth.run_delay_ns << " ns";
-  // Every measured wait lands in exactly one histogram bucket.
-  EXPECT_EQ(p->runq_hist.total(), *waits);
+  EXPECT_EQ(*wait_ns, truth.run_delay_ns);
+  // Every switch-in of these threads followed a wait in a run queue (a
+  // wakeup or a preemption); the workload started after the collector, so
+  // the histogram saw them all. Allow a few for the exec'ing instant.
+  EXPECT_NEAR(static_cast<double>(*waits), static_cast<double>(truth.timeslices), 8.0);
+  // Log2 buckets: the histogram's mean is within a factor of 2 of the truth.
+  double hist_ns = 0;
+  for (int k = 0; k < Log2Histogram::kBuckets; ++k)
+    hist_ns += static_cast<double>(p->runq_hist.bucket(k)) * 1.5 * std::ldexp(1.0, k);
+  const double ratio_to_truth = hist_ns / static_cast<double>(truth.run_delay_ns);
+  EXPECT_GT(ratio_to_truth, 0.5);
+  EXPECT_LT(ratio_to_truth, 2.0);
   const auto p50 = p->runq_hist.quantile_ns(0.5);
   const auto p99 = p->runq_hist.quantile_ns(0.99);
   ASSERT_TRUE(p50 && p99);

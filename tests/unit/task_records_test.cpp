@@ -29,8 +29,8 @@ pw_thread_record make_thread(std::uint32_t tid, std::uint32_t tgid, std::uint64_
   r.counters.vol_ctxsw = 10;
   r.counters.invol_ctxsw = 1;
   r.sched.runq_wait_ns = 100;
-  r.sched.runq_waits = 2;
   r.sched.offcpu_ns = 1000;
+  r.runq_hist.buckets[8] = 2;  // two waits of 256..511 ns in this thread
   return r;
 }
 
@@ -46,9 +46,7 @@ TEST(TaskRecords, SumsThreadsAndReapedThreadsIntoOneProcess) {
   leader.dead_counters.runtime_ns = 50'000;  // threads that already exited
   leader.dead_counters.vol_ctxsw = 7;
   leader.dead_sched.runq_wait_ns = 30;
-  leader.dead_sched.runq_waits = 1;
-  leader.runq_hist.buckets[10] = 2;
-  leader.runq_hist.buckets[12] = 3;
+  leader.dead_runq_hist.buckets[12] = 3;  // waits of threads that exited
   std::vector<char> bytes;
   append(bytes, leader);
   append(bytes, make_thread(101, 100, 2'000, /*running*/ 0));
@@ -69,24 +67,30 @@ TEST(TaskRecords, SumsThreadsAndReapedThreadsIntoOneProcess) {
   EXPECT_EQ(p.counters.get(Counter::RuntimeNs), 1'000u + 2'000u + 3'000u + 50'000u);
   EXPECT_EQ(p.counters.get(Counter::VolCtxSw), 3u * 10u + 7u);
   EXPECT_EQ(p.counters.get(Counter::RunqWaitNs), 3u * 100u + 30u);
-  EXPECT_EQ(p.counters.get(Counter::RunqWaits), 3u * 2u + 1u);
-  EXPECT_EQ(p.runq_hist.bucket(10), 2u);
+  EXPECT_EQ(p.counters.get(Counter::OffCpuNs), 3u * 1000u);
+  // Every thread's histogram plus the reaped threads' one.
+  EXPECT_EQ(p.runq_hist.bucket(8), 3u * 2u);
   EXPECT_EQ(p.runq_hist.bucket(12), 3u);
-  EXPECT_EQ(p.runq_hist.total(), 5u);
+  EXPECT_EQ(p.runq_hist.total(), 9u);
+  EXPECT_EQ(p.counters.get(Counter::RunqWaits), 9u);
   EXPECT_TRUE(p.threads.empty());
   EXPECT_EQ(procs[1].key.pid, 7);
   EXPECT_EQ(procs[1].num_threads, 1u);  // nr_threads 0 from the kernel -> at least 1
 }
 
-TEST(TaskRecords, SchedulerCountersAbsentWhenTheProgramsDidNotLoad) {
+// run_delay and off-CPU time are the kernel's (read by the iterator); only
+// the latency distribution needs the sched_switch program.
+TEST(TaskRecords, LatencyHistogramAbsentWhenTheSchedulerProgramDidNotLoad) {
   std::vector<char> bytes;
   append(bytes, make_thread(5, 5, 1));
   DecodeOptions opts;
   opts.sched_measured = false;
   const auto procs = aggregate_task_records(bytes, opts);
   ASSERT_EQ(procs.size(), 1u);
-  EXPECT_FALSE(procs[0].counters.has(Counter::RunqWaitNs));
-  EXPECT_FALSE(procs[0].counters.has(Counter::OffCpuNs));
+  EXPECT_FALSE(procs[0].counters.has(Counter::RunqWaits));
+  EXPECT_TRUE(procs[0].runq_hist.empty());
+  EXPECT_EQ(procs[0].counters.get(Counter::RunqWaitNs), 100u);
+  EXPECT_EQ(procs[0].counters.get(Counter::OffCpuNs), 1000u);
   EXPECT_TRUE(procs[0].counters.has(Counter::RuntimeNs));
 }
 
@@ -103,6 +107,7 @@ TEST(TaskRecords, KeepsPerThreadDetailOnRequest) {
   EXPECT_EQ(procs[0].threads[1].comm, "worker");
   EXPECT_EQ(procs[0].threads[1].start_ns, 5'101u);
   EXPECT_EQ(procs[0].threads[1].counters.get(Counter::RuntimeNs), 20u);
+  EXPECT_EQ(procs[0].threads[1].counters.get(Counter::RunqWaits), 2u);
 }
 
 TEST(TaskRecords, TruncatedTrailingRecordIsIgnoredAndCounted) {

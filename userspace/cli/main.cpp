@@ -4,8 +4,14 @@
 
 #include <iostream>
 
+#include "cli/export_command.h"
 #include "cli/fields_command.h"
+#include "cli/record_command.h"
+#include "cli/replay_command.h"
+#include "cli/report_command.h"
 #include "cli/top_command.h"
+#include "cli/status_command.h"
+#include "cli/tree_command.h"
 #include "common/error.h"
 #include "common/log.h"
 
@@ -25,10 +31,28 @@ int main(int argc, char** argv) {
   CLI::App* top_cmd = pw::add_top_command(app, top);
   pw::FieldsCommandOptions fields;
   CLI::App* fields_cmd = pw::add_fields_command(app, fields);
+  pw::TreeCommandOptions tree;
+  CLI::App* tree_cmd = pw::add_tree_command(app, tree);
+  pw::RecordCommandOptions record;
+  CLI::App* record_cmd = pw::add_record_command(app, record);
+  pw::ReplayCommandOptions replay;
+  CLI::App* replay_cmd = pw::add_replay_command(app, replay);
+  pw::ReportCommandOptions report;
+  CLI::App* report_cmd = pw::add_report_command(app, report);
+  pw::ExportCommandOptions export_opts;
+  CLI::App* export_cmd = pw::add_export_command(app, export_opts);
+  pw::StatusCommandOptions status;
+  CLI::App* status_cmd = pw::add_status_command(app, status);
 
   try {
     app.parse(argc, argv);
     if (top_cmd->parsed()) return pw::run_top_command(top);
+    if (tree_cmd->parsed()) return pw::run_tree_command(tree);
+    if (record_cmd->parsed()) return pw::run_record_command(record);
+    if (replay_cmd->parsed()) return pw::run_replay_command(replay);
+    if (report_cmd->parsed()) return pw::run_report_command(report);
+    if (export_cmd->parsed()) return pw::run_export_command(export_opts);
+    if (status_cmd->parsed()) return pw::run_status_command(status);
     if (fields_cmd->parsed()) {
       pw::write_field_list(std::cout, fields.json);
       return 0;

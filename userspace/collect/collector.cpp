@@ -1,7 +1,10 @@
 #include "collect/collector.h"
 
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <fstream>
 
 #include <algorithm>
 #include <unordered_set>
@@ -34,6 +37,37 @@ Collector::Collector(const CollectorOptions& options)
   decode_.memsys_measured = probes_.has_memory();
   decode_.keep_threads = options.keep_threads;
   hostname_ = host_name();
+  set_bpf_stats(options.bpf_stats);
+}
+
+void Collector::set_bpf_stats(bool on) {
+  if (on && !bpf_stats_) {
+    auto scope = std::make_unique<BpfStatsScope>();
+    if (scope->active()) bpf_stats_ = std::move(scope);
+  } else if (!on) {
+    bpf_stats_.reset();
+  }
+}
+
+SelfSample Collector::read_self() const {
+  SelfSample self;
+  rusage usage{};
+  if (::getrusage(RUSAGE_SELF, &usage) == 0) {
+    auto ns = [](const timeval& tv) {
+      return static_cast<std::uint64_t>(tv.tv_sec) * 1'000'000'000ULL +
+             static_cast<std::uint64_t>(tv.tv_usec) * 1000ULL;
+    };
+    self.cpu_ns = ns(usage.ru_utime) + ns(usage.ru_stime);
+  }
+  std::ifstream statm("/proc/self/statm");
+  std::uint64_t size = 0, resident = 0;
+  if (statm >> size >> resident)
+    self.rss_bytes = resident * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  self.bpf_stats = bpf_stats_ != nullptr;
+  if (self.bpf_stats)
+    for (auto& p : probes_.program_stats())
+      self.programs.push_back({p.object, p.name, p.run_count, p.run_time_ns});
+  return self;
 }
 
 void Collector::handle_event(const void* data, std::size_t size) {
@@ -214,6 +248,7 @@ Sample Collector::collect() {
   pending_events_.clear();
   s.system.events_total = events_total_;
   s.system.events_dropped = probes_.dropped_events();
+  s.self = read_self();
   return s;
 }
 

@@ -21,6 +21,7 @@ struct CollectorOptions {
   ProbeOptions probes;
   std::filesystem::path proc_root = "/proc";
   bool keep_threads = false;
+  bool bpf_stats = false;  // start with BPF run-time statistics on
 };
 
 class Collector {
@@ -34,6 +35,11 @@ class Collector {
   void drain_events();
 
   std::vector<std::string> notices() const { return probes_.notices(); }
+
+  // Kernel BPF run-time statistics cost a little on every event: they are
+  // on only while someone looks at the self-overhead figures.
+  void set_bpf_stats(bool on);
+  bool bpf_stats() const { return bpf_stats_ != nullptr; }
   ProbeSet& probes() { return probes_; }
 
  private:
@@ -57,6 +63,7 @@ class Collector {
   // and forgets the entries of processes that are gone.
   void merge_kernel_maps(std::vector<ProcessSample>& processes);
   void handle_event(const void* data, std::size_t size);
+  SelfSample read_self() const;
 
   CollectorOptions options_;
   ProbeSet probes_;
@@ -70,6 +77,7 @@ class Collector {
   std::uint64_t events_total_ = 0;
   std::unordered_map<ProcessKey, Enrichment, KeyHash> enrichment_;
   std::string hostname_;
+  std::unique_ptr<BpfStatsScope> bpf_stats_;
 };
 
 }  // namespace pw

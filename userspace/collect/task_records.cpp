@@ -32,9 +32,10 @@ void add_task_counters(CounterSet& c, const pw_task_counters& k) {
   c.add(Counter::WriteBytes, k.write_bytes);
 }
 
+// run_delay and off-CPU time come from the kernel's sched_info (read by the
+// iterator); the number of waits is what the histogram recorded.
 void add_sched_counters(CounterSet& c, const pw_sched_counters& k) {
   c.add(Counter::RunqWaitNs, k.runq_wait_ns);
-  c.add(Counter::RunqWaits, k.runq_waits);
   c.add(Counter::OffCpuNs, k.offcpu_ns);
 }
 
@@ -125,7 +126,8 @@ std::vector<ProcessSample> aggregate_task_records(std::span<const char> bytes,
     ProcessSample& p = out[it->second];
     const char state = task_state_letter(r.state);
     add_task_counters(p.counters, r.counters);
-    if (options.sched_measured) add_sched_counters(p.counters, r.sched);
+    add_sched_counters(p.counters, r.sched);
+    if (options.sched_measured) add_hist(p.runq_hist, r.runq_hist);
     if (state_rank(state) > state_rank(p.state)) p.state = state;
 
     if (leader) {
@@ -142,10 +144,8 @@ std::vector<ProcessSample> aggregate_task_records(std::span<const char> bytes,
         if (r.mem.vm_size_bytes) set_mem_gauges(p.counters, r.mem);
       }
       add_task_counters(p.counters, r.dead_counters);
-      if (options.sched_measured) {
-        add_sched_counters(p.counters, r.dead_sched);
-        add_hist(p.runq_hist, r.runq_hist);
-      }
+      add_sched_counters(p.counters, r.dead_sched);
+      if (options.sched_measured) add_hist(p.runq_hist, r.dead_runq_hist);
       if (state == 'Z') p.state = 'Z';  // a zombie leader with no live threads
     }
     if (options.keep_threads) {
@@ -155,13 +155,20 @@ std::vector<ProcessSample> aggregate_task_records(std::span<const char> bytes,
       t.comm = bounded_string(r.comm, sizeof r.comm);
       t.state = state;
       add_task_counters(t.counters, r.counters);
-      if (options.sched_measured) add_sched_counters(t.counters, r.sched);
+      add_sched_counters(t.counters, r.sched);
+      if (options.sched_measured) {
+        std::uint64_t waits = 0;
+        for (auto b : r.runq_hist.buckets) waits += b;
+        t.counters.set(Counter::RunqWaits, waits);
+      }
       p.threads.push_back(std::move(t));
     }
   }
   if (bad_bytes) *bad_bytes = bytes.size() - pos;
-  for (auto& p : out)
+  for (auto& p : out) {
     if (p.num_threads == 0) p.num_threads = 1;
+    if (options.sched_measured) p.counters.set(Counter::RunqWaits, p.runq_hist.total());
+  }
   return out;
 }
 
@@ -219,9 +226,10 @@ std::optional<DecodedEvent> decode_event(const void* data, std::size_t size,
       p.exit_status = e.exit_code;
       p.exit_ns = h.ts_ns;
       add_task_counters(p.counters, e.counters);
+      add_sched_counters(p.counters, e.sched);
       if (options.sched_measured) {
-        add_sched_counters(p.counters, e.sched);
         add_hist(p.runq_hist, e.runq_hist);
+        p.counters.set(Counter::RunqWaits, p.runq_hist.total());
       }
       add_proc_counters(p.counters, e.proc, options);
       if (e.mem.rss_peak_bytes) p.counters.set(Counter::RssPeakBytes, e.mem.rss_peak_bytes);

@@ -93,6 +93,12 @@ const std::array kFields = {
              [](const ProcessRow& r, double) -> FieldValue {
                return std::int64_t{r.sample->num_threads};
              }},
+    // A process row stands for one process; grouped and subtree rows (see
+    // view/grouping.h) sum this into how many they stand for.
+    FieldDef{FieldId::Processes, "processes", "PROCS", "",
+             "processes the row stands for: 1, or the members of a group or subtree",
+             FieldKind::Integer, FieldFormat::Plain, 5, false,
+             [](const ProcessRow&, double) -> FieldValue { return std::int64_t{1}; }},
     FieldDef{FieldId::CpuPct, "cpu_pct", "CPU%", "%", "on-CPU time share, 100 = one full core",
              FieldKind::Real, FieldFormat::Percent, 6, false,
              [](const ProcessRow& r, double dt) { return time_pct(r, Counter::RuntimeNs, dt); }},
@@ -149,6 +155,12 @@ const std::array kFields = {
     FieldDef{FieldId::WriteBytesPerSec, "write_bytes_per_sec", "WRITE/s", "B/s",
              "bytes written to storage per second", FieldKind::Real, FieldFormat::Bytes, 7, false,
              [](const ProcessRow& r, double dt) { return rate(r, Counter::WriteBytes, dt); }},
+    FieldDef{FieldId::IoBytesPerSec, "io_bytes_per_sec", "IO/s", "B/s",
+             "bytes read plus written to storage per second", FieldKind::Real, FieldFormat::Bytes,
+             7, false,
+             [](const ProcessRow& r, double dt) {
+               return sum_rate(r, Counter::ReadBytes, Counter::WriteBytes, dt);
+             }},
     FieldDef{FieldId::DiskReadOpsPerSec, "disk_read_ops_per_sec", "RIOPS", "1/s",
              "block read requests submitted per second", FieldKind::Real, FieldFormat::Rate, 6,
              false, [](const ProcessRow& r, double dt) { return rate(r, Counter::BlockReadOps, dt); }},
@@ -179,6 +191,12 @@ const std::array kFields = {
              "socket payload bytes sent per second (TCP, UDP, unix)", FieldKind::Real,
              FieldFormat::Bytes, 7, false,
              [](const ProcessRow& r, double dt) { return rate(r, Counter::NetTxBytes, dt); }},
+    FieldDef{FieldId::NetBytesPerSec, "net_bytes_per_sec", "NET/s", "B/s",
+             "socket payload bytes received plus sent per second", FieldKind::Real,
+             FieldFormat::Bytes, 7, false,
+             [](const ProcessRow& r, double dt) {
+               return sum_rate(r, Counter::NetRxBytes, Counter::NetTxBytes, dt);
+             }},
     FieldDef{FieldId::NetRxCallsPerSec, "net_rx_calls_per_sec", "RXC/s", "1/s",
              "successful socket receives per second", FieldKind::Real, FieldFormat::Rate, 6, false,
              [](const ProcessRow& r, double dt) { return rate(r, Counter::NetRxCalls, dt); }},

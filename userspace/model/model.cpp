@@ -47,6 +47,31 @@ SystemRow derive_system(const Sample& cur, const Sample* prev) {
   return s;
 }
 
+SelfRow derive_self(const Sample& cur, const Sample* prev, double interval_s) {
+  SelfRow r;
+  r.rss_bytes = cur.self.rss_bytes;
+  if (!prev || interval_s <= 0) return r;
+  r.cpu_pct = static_cast<double>(minus_or_zero(cur.self.cpu_ns, prev->self.cpu_ns)) /
+              interval_s / 1e7;
+  if (!cur.self.bpf_stats || !prev->self.bpf_stats) return r;
+  double kernel_ns = 0;
+  for (const auto& p : cur.self.programs) {
+    ProgramRow row{p.object, p.name, std::nullopt, std::nullopt, std::nullopt};
+    for (const auto& q : prev->self.programs) {
+      if (q.object != p.object || q.name != p.name) continue;
+      const std::uint64_t runs = minus_or_zero(p.run_count, q.run_count);
+      const std::uint64_t ns = minus_or_zero(p.run_time_ns, q.run_time_ns);
+      row.events_per_s = static_cast<double>(runs) / interval_s;
+      if (runs) row.ns_per_event = static_cast<double>(ns) / static_cast<double>(runs);
+      row.cpu_pct = static_cast<double>(ns) / interval_s / 1e7;
+      kernel_ns += static_cast<double>(ns);
+    }
+    r.programs.push_back(std::move(row));
+  }
+  r.kernel_cpu_pct = kernel_ns / interval_s / 1e7;
+  return r;
+}
+
 }  // namespace
 
 std::optional<double> ProcessRow::rate_per_s(Counter c, double interval_s) const {
@@ -60,6 +85,7 @@ Model derive_model(std::shared_ptr<const Sample> current, const Sample* previous
   m.sample = std::move(current);
   const Sample& cur = *m.sample;
   m.system = derive_system(cur, previous);
+  m.self = derive_self(cur, previous, m.system.interval_s);
   const bool have_interval = m.system.interval_s > 0;
 
   std::unordered_map<ProcessKey, const ProcessSample*, KeyHash> before;

@@ -40,9 +40,25 @@ struct SystemRow {
   std::optional<std::uint64_t> dropped_in_interval;
 };
 
+struct ProgramRow {
+  std::string object, name;
+  std::optional<double> events_per_s;
+  std::optional<double> ns_per_event;  // average over the interval
+  std::optional<double> cpu_pct;       // of one core
+};
+
+// procwatch's own cost over the interval (the self-overhead view).
+struct SelfRow {
+  std::optional<double> cpu_pct;         // userspace, of one core
+  std::uint64_t rss_bytes = 0;
+  std::optional<double> kernel_cpu_pct;  // all BPF programs, of one core
+  std::vector<ProgramRow> programs;      // empty unless BPF stats were on
+};
+
 struct Model {
   std::shared_ptr<const Sample> sample;
   SystemRow system;
+  SelfRow self;
   std::vector<ProcessRow> processes;
   double interval_s() const { return system.interval_s; }
 };

@@ -112,8 +112,25 @@ struct SystemSample {
   std::uint64_t events_dropped = 0; // ring buffer drops, cumulative, all CPUs
 };
 
+// procwatch's own cost, cumulative like everything else in a Sample.
+struct ProgramCounters {
+  std::string object;  // "sched", "net", ...
+  std::string name;    // program name in the .bpf.c
+  std::uint64_t run_count = 0;    // times the program ran
+  std::uint64_t run_time_ns = 0;  // total time inside it
+  bool operator==(const ProgramCounters&) const = default;
+};
+
+struct SelfSample {
+  std::uint64_t cpu_ns = 0;     // procwatch's user + system CPU time, all threads
+  std::uint64_t rss_bytes = 0;  // procwatch's resident memory now
+  bool bpf_stats = false;       // kernel run-time statistics were on
+  std::vector<ProgramCounters> programs;  // empty unless bpf_stats
+};
+
 struct Sample {
   SystemSample system;
+  SelfSample self;
   std::vector<ProcessSample> processes;
   std::vector<LifecycleEvent> events;
 };

@@ -211,8 +211,12 @@ ProbeSet::ProbeSet(const ProbeOptions& options) : impl_(std::make_unique<Impl>()
     m.load_with_task_stats<procwatch_tasks, procwatch_tasks__open, procwatch_tasks__destroy>(
         "tasks", "BPF task iterator unavailable, reading counters from /proc", m.tasks, no_extra);
   if (options.block_io) {
+    // block_getrq is only the fallback for kernels without block_io_start.
     Status s = m.try_load_with_task_stats<procwatch_io, procwatch_io__open, procwatch_io__destroy>(
-        "io", m.io, no_extra);
+        "io", m.io, [](procwatch_io& skel) {
+          bpf_program__set_autoload(skel.progs.on_block_getrq, false);
+          return Status::ok();
+        });
     if (!s) {
       // block_io_start (6.5+) names each request in its submitter's context;
       // without it requests are traced back through their bios.
