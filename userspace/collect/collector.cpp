@@ -49,6 +49,14 @@ void Collector::set_bpf_stats(bool on) {
   }
 }
 
+void Collector::set_probe_enabled(const std::string& object, bool enabled) {
+  probes_.set_attached(object, enabled);
+  decode_.sched_measured = probes_.is_attached("sched");
+  decode_.block_measured = probes_.is_attached("io");
+  decode_.net_measured = probes_.is_attached("net");
+  decode_.memsys_measured = probes_.is_attached("mem");
+}
+
 SelfSample Collector::read_self() const {
   SelfSample self;
   rusage usage{};
@@ -63,10 +71,11 @@ SelfSample Collector::read_self() const {
   std::uint64_t size = 0, resident = 0;
   if (statm >> size >> resident)
     self.rss_bytes = resident * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  // The counters advance only while statistics are on, so the delta from
+  // the previous sample (taken with them off or on) is this interval's.
   self.bpf_stats = bpf_stats_ != nullptr;
-  if (self.bpf_stats)
-    for (auto& p : probes_.program_stats())
-      self.programs.push_back({p.object, p.name, p.run_count, p.run_time_ns});
+  for (auto& p : probes_.program_stats())
+    self.programs.push_back({p.object, p.name, p.run_count, p.run_time_ns});
   return self;
 }
 
@@ -172,7 +181,7 @@ void Collector::merge_kernel_maps(std::vector<ProcessSample>& processes) {
     return &p;
   };
 
-  if (probes_.has_block_io()) {
+  if (decode_.block_measured) {
     for (const auto& e : probes_.read_io_stats()) {
       // tgid 0: requests made by kernel threads (buffered writeback): only
       // their latency is known; the dirtying processes carry those bytes in
@@ -185,7 +194,7 @@ void Collector::merge_kernel_maps(std::vector<ProcessSample>& processes) {
       for (int k = 0; k < Log2Histogram::kBuckets; ++k) p->io_hist.add(k, e.latency[k]);
     }
   }
-  if (probes_.has_network()) {
+  if (decode_.net_measured) {
     for (auto& p : processes)
       if (!p.kernel_thread)
         for (Counter c : {Counter::TcpPassiveOpens, Counter::TcpCloses, Counter::TcpRetransmits,

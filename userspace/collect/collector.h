@@ -39,6 +39,10 @@ class Collector {
   // Kernel BPF run-time statistics cost a little on every event: they are
   // on only while someone looks at the self-overhead figures.
   void set_bpf_stats(bool on);
+
+  // Switches an optional probe object off or back on (CPU budget); its
+  // counters are then absent from Samples, not zero.
+  void set_probe_enabled(const std::string& object, bool enabled);
   bool bpf_stats() const { return bpf_stats_ != nullptr; }
   ProbeSet& probes() { return probes_; }
 

@@ -3,7 +3,10 @@
 
 #include <memory>
 
+#include <optional>
+
 #include "collect/collector.h"
+#include "collect/cpu_budget.h"
 #include "view/model_feed.h"
 
 namespace pw {
@@ -16,11 +19,25 @@ class LiveFeed : public ModelFeed {
       : collector_(collector), threads_as_rows_(threads_as_rows) {}
   Model next() override;
   void tick() override { collector_.drain_events(); }
-  std::vector<std::string> notices() const override { return collector_.notices(); }
+  std::vector<std::string> notices() const override;
+  double interval_scale() const override;
+
+  // Keeps procwatch under a CPU budget (see cpu_budget.h). Kernel costs are
+  // measured with BPF statistics on for one interval in every
+  // `kernel_sample_every`, since the statistics themselves cost a little.
+  void enable_budget(const BudgetConfig& config, int kernel_sample_every = 10);
+  // Keep BPF statistics on all the time (someone is looking at them).
+  void set_bpf_stats_always(bool on);
 
  private:
+  void apply_budget(const Model& model);
+
   Collector& collector_;
   bool threads_as_rows_;
+  std::optional<CpuBudget> budget_;
+  int kernel_sample_every_ = 10;
+  int intervals_ = 0;
+  bool stats_always_ = false;
   std::shared_ptr<const Sample> previous_;
 };
 

@@ -53,7 +53,8 @@ SelfRow derive_self(const Sample& cur, const Sample* prev, double interval_s) {
   if (!prev || interval_s <= 0) return r;
   r.cpu_pct = static_cast<double>(minus_or_zero(cur.self.cpu_ns, prev->self.cpu_ns)) /
               interval_s / 1e7;
-  if (!cur.self.bpf_stats || !prev->self.bpf_stats) return r;
+  // Program figures need statistics on during this interval.
+  if (!cur.self.bpf_stats) return r;
   double kernel_ns = 0;
   for (const auto& p : cur.self.programs) {
     ProgramRow row{p.object, p.name, std::nullopt, std::nullopt, std::nullopt};

@@ -124,8 +124,8 @@ struct ProgramCounters {
 struct SelfSample {
   std::uint64_t cpu_ns = 0;     // procwatch's user + system CPU time, all threads
   std::uint64_t rss_bytes = 0;  // procwatch's resident memory now
-  bool bpf_stats = false;       // kernel run-time statistics were on
-  std::vector<ProgramCounters> programs;  // empty unless bpf_stats
+  bool bpf_stats = false;       // kernel run-time statistics on at this sample
+  std::vector<ProgramCounters> programs;  // advance only while bpf_stats
 };
 
 struct Sample {

@@ -261,6 +261,44 @@ ProbeSet::ProbeSet(const ProbeOptions& options) : impl_(std::make_unique<Impl>()
 
 ProbeSet::~ProbeSet() = default;
 
+namespace {
+
+template <typename L>
+bool toggle(L& loaded, std::string_view name, bool attached) {
+  if (!loaded) return false;
+  if (!attached) {
+    loaded.links.clear();
+    return true;
+  }
+  if (!loaded.links.empty()) return true;
+  if (Status s = attach_programs(loaded.skel->obj, name, loaded.links); !s) {
+    log_warn(s.message());
+    loaded.links.clear();
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ProbeSet::set_attached(const std::string& object, bool attached) {
+  Impl& m = *impl_;
+  if (object == "net") return toggle(m.net, object, attached);
+  if (object == "io") return toggle(m.io, object, attached);
+  if (object == "mem") return toggle(m.mem, object, attached);
+  if (object == "sched") return toggle(m.sched, object, attached);
+  return false;
+}
+
+bool ProbeSet::is_attached(const std::string& object) const {
+  const Impl& m = *impl_;
+  if (object == "net") return m.net && !m.net.links.empty();
+  if (object == "io") return m.io && !m.io.links.empty();
+  if (object == "mem") return m.mem && !m.mem.links.empty();
+  if (object == "sched") return m.sched && !m.sched.links.empty();
+  return false;
+}
+
 bool ProbeSet::has_scheduler() const { return static_cast<bool>(impl_->sched); }
 bool ProbeSet::has_lifecycle() const { return static_cast<bool>(impl_->lifecycle); }
 bool ProbeSet::has_task_iterator() const { return static_cast<bool>(impl_->tasks); }

@@ -71,6 +71,11 @@ class ProbeSet {
   // One pass of the task iterator: raw pw_thread_record bytes.
   Status read_task_records(std::vector<char>& out);
 
+  // Detaches ("net", "io", "mem", "sched") or re-attaches an optional
+  // object's programs; used by the CPU budget. False if not loaded.
+  bool set_attached(const std::string& object, bool attached);
+  bool is_attached(const std::string& object) const;
+
   // Block IO per (process, device) and TCP events per owner, as totals.
   std::vector<IoStatsEntry> read_io_stats() const;
   std::vector<TcpEventsEntry> read_tcp_events() const;

@@ -20,6 +20,9 @@ class ModelFeed {
   // One line each about what is degraded or notable ("scheduler latency
   // unavailable: ..."); shown under the header.
   virtual std::vector<std::string> notices() const { return {}; }
+  // The feed may ask for a longer refresh interval (the CPU budget):
+  // views wait interval_s * interval_scale() between refreshes.
+  virtual double interval_scale() const { return 1.0; }
 };
 
 }  // namespace pw
