@@ -16,12 +16,12 @@ namespace pw::testing {
 
 // Root and BPF present: run. Otherwise skip, or fail when CI requires BPF
 // (PROCWATCH_REQUIRE_BPF=1): a BPF test must never pass by not running.
-#define PW_REQUIRE_BPF()                                                   \
-  do {                                                                     \
+#define PW_REQUIRE_BPF()                                                           \
+  do {                                                                             \
     if (std::string why = ::pw::testing::bpf_unavailable_reason(); !why.empty()) { \
-      if (::pw::testing::bpf_required()) FAIL() << "BPF required: " << why; \
-      GTEST_SKIP() << why;                                                 \
-    }                                                                      \
+      if (::pw::testing::bpf_required()) FAIL() << "BPF required: " << why;        \
+      GTEST_SKIP() << why;                                                         \
+    }                                                                              \
   } while (0)
 
 bool bpf_required();

@@ -33,8 +33,8 @@ TEST(IoAccounting, DirectDdWriteAndReadAreChargedToDd) {
   // The kernel's ioac (= /proc/PID/io write_bytes; the live test below
   // checks that equality exactly): the data plus the pages of filesystem
   // metadata dd dirtied itself, within one request.
-  EXPECT_NEAR(static_cast<double>(w->counters.get(Counter::WriteBytes).value_or(0)),
-              200.0 * kMiB, 1.0 * kMiB);
+  EXPECT_NEAR(static_cast<double>(w->counters.get(Counter::WriteBytes).value_or(0)), 200.0 * kMiB,
+              1.0 * kMiB);
   // Bios dd submitted itself: the data plus a few KiB of filesystem
   // metadata written in its context (ext4 allocates the file's blocks):
   // within one 1 MiB request.
@@ -46,16 +46,16 @@ TEST(IoAccounting, DirectDdWriteAndReadAreChargedToDd) {
   ASSERT_FALSE(w->devices.empty());
   EXPECT_FALSE(w->devices.front().name.empty());
 
-  Workload reader({"/usr/bin/dd", "if=" + file, "of=/dev/null", "bs=1M", "iflag=direct",
-                   "status=none"});
+  Workload reader(
+      {"/usr/bin/dd", "if=" + file, "of=/dev/null", "bs=1M", "iflag=direct", "status=none"});
   ASSERT_EQ(reader.wait(), 0);
   s = collector.collect();
   const ProcessSample* r = find_exited(s, reader.pid());
   ASSERT_NE(r, nullptr);
   EXPECT_NEAR(static_cast<double>(r->counters.get(Counter::BlockReadBytes).value_or(0)),
               200.0 * kMiB, 1.0 * kMiB);
-  EXPECT_NEAR(static_cast<double>(r->counters.get(Counter::ReadBytes).value_or(0)),
-              200.0 * kMiB, 1.0 * kMiB);
+  EXPECT_NEAR(static_cast<double>(r->counters.get(Counter::ReadBytes).value_or(0)), 200.0 * kMiB,
+              1.0 * kMiB);
   EXPECT_NEAR(static_cast<double>(device_total(*r, false)), 200.0 * kMiB, 1.0 * kMiB);
 }
 

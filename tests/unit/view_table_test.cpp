@@ -237,20 +237,30 @@ TEST(ViewTableTest, TreeHandlesVeryDeepChains) {
   EXPECT_EQ(t.rows.back().row->sample->key.pid, kDepth);
 }
 
-TEST(ViewTableTest, ReusedPidParentsChildrenToTheLiveProcess) {
+TEST(ViewTableTest, ReusedPidParentsChildrenByStartTime) {
+  // pid 50 exited and was reused in the interval. 51 was born before the
+  // new 50 existed, so only the old 50 can be its parent; 52 was born with
+  // the new one (same start time counts: fork stamps the child later).
   TwoSamples s;
   s.add({.pid = 50, .ppid = 0, .comm = "old", .cpu_ns = kSec / 2, .exited = true});
   s.add({.pid = 50, .ppid = 0, .comm = "new", .runtime_total_ns = 0, .cpu_ns = 0, .started = true});
   s.add({.pid = 51, .ppid = 50, .comm = "child", .cpu_ns = 0});
+  s.add({.pid = 52,
+         .ppid = 50,
+         .comm = "child2",
+         .runtime_total_ns = 0,
+         .cpu_ns = 0,
+         .started = true});
   const Model m = s.derive();
   ViewOptions o;
   o.tree = true;
   const Table t = build_table(m, o);
-  ASSERT_EQ(t.rows.size(), 3u);
+  ASSERT_EQ(t.rows.size(), 4u);
   EXPECT_EQ(t.rows[0].row->sample->comm, "old");
-  EXPECT_EQ(t.rows[1].row->sample->comm, "new");
-  EXPECT_EQ(t.rows[2].row->sample->comm, "child");
-  EXPECT_EQ(depths(t), (std::vector<int>{0, 0, 1}));
+  EXPECT_EQ(t.rows[1].row->sample->comm, "child");
+  EXPECT_EQ(t.rows[2].row->sample->comm, "new");
+  EXPECT_EQ(t.rows[3].row->sample->comm, "child2");
+  EXPECT_EQ(depths(t), (std::vector<int>{0, 1, 0, 1}));
 }
 
 TEST(ViewTableTest, TreeHelpers) {

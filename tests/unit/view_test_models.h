@@ -36,6 +36,15 @@ struct ProcSpec {
   std::vector<std::pair<int, std::uint64_t>> runq_buckets;  // (log2 bucket, count)
   bool exited = false;                                      // exit seen in the interval (status 0)
   bool started = false;                                     // not in the earlier sample
+  // More counters: (counter, what happened in the interval) on top of a
+  // cumulative 1,000,000 (0 if started); gauges: (counter, level), the same in both samples.
+  std::vector<std::pair<Counter, std::uint64_t>> deltas;
+  std::vector<std::pair<Counter, std::uint64_t>> gauges;
+  std::vector<std::pair<int, std::uint64_t>> io_buckets;  // block IO latency, this interval
+  std::string cgroup;
+  std::optional<std::uint64_t> start_ns;  // instead of the default start time
+  std::vector<Connection> connections;
+  std::vector<DeviceIo> devices;
 };
 
 class TwoSamples {
@@ -80,7 +89,7 @@ class TwoSamples {
  private:
   static ProcessSample make(const ProcSpec& s, bool earlier) {
     ProcessSample p;
-    p.key = {s.pid, s.started ? 100 * kSec + kSec / 2 : 1 * kSec};
+    p.key = {s.pid, s.start_ns.value_or(s.started ? 100 * kSec + kSec / 2 : 1 * kSec)};
     p.ppid = s.ppid;
     p.uid = s.uid;
     p.comm = s.comm;
@@ -106,6 +115,15 @@ class TwoSamples {
     if (!s.started) p.runq_hist.add(20, 3);
     if (!earlier)
       for (const auto& [bucket, count] : s.runq_buckets) p.runq_hist.add(bucket, count);
+    // A process started in the interval did all it has in the interval.
+    const std::uint64_t base = s.started ? 0 : 1'000'000;
+    for (const auto& [c, d] : s.deltas) p.counters.set(c, earlier ? base : base + d);
+    for (const auto& [c, level] : s.gauges) p.counters.set(c, level);
+    if (!earlier)
+      for (const auto& [bucket, count] : s.io_buckets) p.io_hist.add(bucket, count);
+    p.cgroup = s.cgroup;
+    p.connections = s.connections;
+    p.devices = s.devices;
     return p;
   }
 

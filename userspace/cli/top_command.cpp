@@ -2,11 +2,11 @@
 
 #include <unistd.h>
 
-#include <chrono>
-#include <csignal>
 #include <iostream>
-#include <thread>
+#include <optional>
 
+#include "cli/live_session.h"
+#include "cli/replay_command.h"
 #include "collect/collector.h"
 #include "collect/live_feed.h"
 #include "common/error.h"
@@ -14,21 +14,18 @@
 #include "view/top_ui.h"
 
 namespace pw {
-namespace {
 
-volatile std::sig_atomic_t g_stop = 0;
-
-void request_stop(int) { g_stop = 1; }
-
-ViewOptions view_options_from(const TopCommandOptions& o) {
+ViewOptions top_view_options(const TopCommandOptions& o) {
   ViewOptions v;
-  v.fields = default_top_fields();
+  const ViewPresetDef* preset = find_view_preset(o.view);
+  if (!preset) throw FatalError("--view: unknown view '" + o.view + "' (cpu, io, net, mem)", 2);
+  apply_view_preset(v, preset->id);
   if (!o.fields.empty()) {
     auto parsed = parse_field_list(o.fields);
     if (!parsed.error.empty()) throw FatalError("--fields: " + parsed.error, 2);
     v.fields = parsed.ids;
   }
-  const FieldDef* sort = find_field(o.sort);
+  const FieldDef* sort = o.sort.empty() ? &field(preset->sort_by) : find_field(o.sort);
   if (!sort) throw FatalError("--sort: unknown field '" + o.sort + "' (see 'procwatch fields')", 2);
   v.sort_by = sort->id;
   v.sort_descending = !o.ascending;
@@ -42,6 +39,11 @@ ViewOptions view_options_from(const TopCommandOptions& o) {
     v.filter = o.filter;
   }
   v.tree = o.tree;
+  const std::optional<GroupBy> group = parse_group_by(o.group);
+  if (!group) throw FatalError("--group: unknown grouping '" + o.group + "'", 2);
+  if (*group != GroupBy::None && o.tree)
+    throw FatalError("--group and --tree exclude each other", 2);
+  v.group = *group;
   v.show_kernel_threads = !o.hide_kernel_threads;
   if (o.limit) v.limit = o.limit;
   if (!(o.interval_s >= 0.05 && o.interval_s <= 3600))
@@ -50,28 +52,16 @@ ViewOptions view_options_from(const TopCommandOptions& o) {
   return v;
 }
 
-// Sleeps one interval while draining events, so the ring buffer never
-// fills between frames.
-void wait_interval(ModelFeed& feed, double seconds) {
-  using clock = std::chrono::steady_clock;
-  const auto end =
-      clock::now() + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(seconds));
-  while (!g_stop && clock::now() < end) {
-    feed.tick();
-    const auto left = end - clock::now();
-    std::this_thread::sleep_for(
-        std::min<clock::duration>(left, std::chrono::milliseconds(100)));
-  }
-}
+namespace {
 
 int run_batch(ModelFeed& feed, const TopCommandOptions& o, const ViewOptions& view) {
   const BatchFormat format = o.json ? BatchFormat::Json : o.csv ? BatchFormat::Csv : BatchFormat::Text;
   BatchWriter writer(std::cout, format, view);
   const int frames = o.once ? 1 : o.iterations;
   feed.next();  // baseline: rates need two samples
-  for (int i = 0; !g_stop && (frames == 0 || i < frames); ++i) {
+  for (int i = 0; !stop_requested() && (frames == 0 || i < frames); ++i) {
     wait_interval(feed, view.interval_s);
-    if (g_stop && i > 0) break;
+    if (stop_requested() && i > 0) break;
     writer.write(feed.next(), feed.notices());
     std::cout.flush();
     if (!std::cout) throw FatalError("writing the output failed (disk full or closed pipe?)");
@@ -91,7 +81,13 @@ CLI::App* add_top_command(CLI::App& app, TopCommandOptions& o) {
   top->add_flag("--json", o.json, "Batch mode: one JSON document per frame (JSON Lines)");
   top->add_flag("--csv", o.csv, "Batch mode: CSV rows, one header")->excludes("--json");
   top->add_option("-f,--fields", o.fields, "Comma-separated columns (see 'procwatch fields')");
-  top->add_option("-s,--sort", o.sort, "Field to sort by")->capture_default_str();
+  top->add_option("--view", o.view, "Columns and sort key: cpu, io, net or mem")
+      ->check(CLI::IsMember({"cpu", "io", "net", "mem"}))
+      ->capture_default_str();
+  top->add_option("--group", o.group, "One row per cgroup, container, unit or user")
+      ->check(CLI::IsMember({"none", "cgroup", "container", "unit", "user"}))
+      ->capture_default_str();
+  top->add_option("-s,--sort", o.sort, "Field to sort by (default: the view's)");
   top->add_flag("--asc", o.ascending, "Sort ascending");
   top->add_option("--filter", o.filter,
                   "Show matching processes: text, pid=N, user=NAME or comm=NAME");
@@ -101,33 +97,22 @@ CLI::App* add_top_command(CLI::App& app, TopCommandOptions& o) {
   top->add_flag("-H,--threads", o.threads, "One row per thread (like top -H)");
   top->add_flag("--no-kernel-threads", o.hide_kernel_threads, "Hide kernel threads");
   top->add_option("--limit", o.limit, "Batch mode: at most N rows per frame");
-  top->add_option("--ringbuf-kib", o.ringbuf_kib, "Lifecycle event ring buffer size in KiB")
-      ->capture_default_str();
-  top->add_flag("--no-sched", o.no_scheduler,
-                "Do not load the scheduler programs (no run-queue latency / off-CPU)");
-  top->add_option("--lifecycle-variant", o.lifecycle_variant,
-                  "Attach variant for fork/exec/exit: auto, tp_btf or raw_tp")
-      ->check(CLI::IsMember({"auto", "tp_btf", "raw_tp"}));
+  add_probe_options(*top, o.ringbuf_kib, o.no_scheduler, o.lifecycle_variant);
+  add_budget_options(*top, o.budget);
+  top->add_option("--db", o.db, "Show a recording (procwatch record) instead of the live system");
+  top->add_option("--at", o.at, "With --db: start at this time (12:03:10, +5m, ...)");
+  top->add_option("--session", o.session, "With --db: the session to show (default: the latest)");
   return top;
 }
 
 int run_top_command(const TopCommandOptions& o) {
-  const ViewOptions view = view_options_from(o);
-  const std::size_t ring = o.ringbuf_kib * 1024;
-  if (ring < 4096 || (ring & (ring - 1)) != 0)
-    throw FatalError("--ringbuf-kib must be a power of two of at least 4", 2);
-
-  CollectorOptions copts;
-  copts.probes.ringbuf_bytes = ring;
-  copts.probes.scheduler = !o.no_scheduler;
-  copts.probes.lifecycle_variant = o.lifecycle_variant;
-  copts.keep_threads = o.threads;
-  Collector collector(copts);
+  const ViewOptions view = top_view_options(o);
+  if (!o.db.empty()) return run_recorded_top(o, view);
+  Collector collector(
+      live_collector_options(o.ringbuf_kib, o.no_scheduler, o.lifecycle_variant, o.threads));
   LiveFeed feed(collector, o.threads);
-
-  std::signal(SIGINT, request_stop);
-  std::signal(SIGTERM, request_stop);
-  std::signal(SIGPIPE, SIG_IGN);
+  apply_budget_options(feed, o.budget);
+  install_stop_signals();
   const bool batch = o.once || o.iterations > 0 || o.batch || o.json || o.csv;
   if (batch) return run_batch(feed, o, view);
   if (!::isatty(STDOUT_FILENO) || !::isatty(STDIN_FILENO))

@@ -3,8 +3,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/live_session.h"
+
+#include <cstdint>
 #include <string>
 #include <vector>
+
+#include "view/view_options.h"
 
 namespace pw {
 
@@ -16,7 +21,9 @@ struct TopCommandOptions {
   bool json = false;
   bool csv = false;
   std::string fields;
-  std::string sort = "cpu_pct";
+  std::string view = "cpu";    // columns and default sort (view/view_presets.h)
+  std::string group = "none";  // none, cgroup, container, unit, user
+  std::string sort;            // empty: the view's sort key
   bool ascending = false;
   std::string filter;
   std::vector<int> pids;
@@ -29,9 +36,16 @@ struct TopCommandOptions {
   std::size_t ringbuf_kib = 1024;
   bool no_scheduler = false;
   std::string lifecycle_variant = "auto";
+  BudgetOptions budget;
+  // A recording instead of the live system (cli/replay_command.cpp).
+  std::string db;
+  std::string at;            // the first frame's time; default: the start
+  std::int64_t session = 0;  // 0: the one that spans --at, else the latest
 };
 
 CLI::App* add_top_command(CLI::App& app, TopCommandOptions& options);
 int run_top_command(const TopCommandOptions& options);
+// The ViewOptions the top options describe; throws FatalError (exit 2).
+ViewOptions top_view_options(const TopCommandOptions& options);
 
 }  // namespace pw

@@ -4,9 +4,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <fstream>
-
 #include <algorithm>
+#include <fstream>
 #include <unordered_set>
 
 #include "common/log.h"
@@ -98,30 +97,35 @@ void Collector::drain_events() {
   probes_.consume_events([this](const void* d, std::size_t n) { handle_event(d, n); });
 }
 
-std::vector<ProcessSample> Collector::read_processes_from_proc() {
-  std::vector<ProcessSample> out;
+ProcessSample Collector::sample_from_proc(const ProcProcess& p, std::uint64_t suspended_ns) const {
+  ProcessSample s;
+  // /proc's start time counts clock ticks on CLOCK_BOOTTIME; the BPF side
+  // and the model use CLOCK_MONOTONIC, which stops during suspend.
+  const std::uint64_t ns_per_tick =
+      1'000'000'000ULL / static_cast<std::uint64_t>(::sysconf(_SC_CLK_TCK));
+  const std::uint64_t start_boot_ns = p.start_ticks * ns_per_tick;
+  s.key = {p.pid, start_boot_ns > suspended_ns ? start_boot_ns - suspended_ns : 0};
+  s.ppid = p.ppid;
+  s.uid = p.uid;
+  s.comm = p.comm;
+  s.state = p.state;
+  s.num_threads = p.num_threads;
+  s.kernel_thread = p.kernel_thread;
+  s.counters = p.counters;
+  return s;
+}
+
+static std::uint64_t suspended_ns_now() {
   const std::uint64_t boot = clock_ns(CLOCK_BOOTTIME);
   const std::uint64_t mono = clock_ns(CLOCK_MONOTONIC);
-  const std::uint64_t suspended_ns = boot > mono ? boot - mono : 0;
-  for (std::int32_t pid : proc_.list_pids()) {
-    auto p = proc_.read_process(pid);
-    if (!p) continue;  // exited while we looked
-    ProcessSample s;
-    // /proc's start time counts clock ticks on CLOCK_BOOTTIME; the BPF
-    // side and the model use CLOCK_MONOTONIC, which stops during suspend.
-    const std::uint64_t ns_per_tick =
-        1'000'000'000ULL / static_cast<std::uint64_t>(::sysconf(_SC_CLK_TCK));
-    const std::uint64_t start_boot_ns = p->start_ticks * ns_per_tick;
-    s.key = {p->pid, start_boot_ns > suspended_ns ? start_boot_ns - suspended_ns : 0};
-    s.ppid = p->ppid;
-    s.uid = p->uid;
-    s.comm = p->comm;
-    s.state = p->state;
-    s.num_threads = p->num_threads;
-    s.kernel_thread = p->kernel_thread;
-    s.counters = p->counters;
-    out.push_back(std::move(s));
-  }
+  return boot > mono ? boot - mono : 0;
+}
+
+std::vector<ProcessSample> Collector::read_processes_from_proc() {
+  std::vector<ProcessSample> out;
+  const std::uint64_t suspended = suspended_ns_now();
+  for (std::int32_t pid : proc_.list_pids())
+    if (auto p = proc_.read_process(pid)) out.push_back(sample_from_proc(*p, suspended));
   return out;
 }
 
@@ -131,9 +135,34 @@ std::vector<ProcessSample> Collector::read_processes() {
     std::size_t bad = 0;
     auto out = aggregate_task_records(iter_buffer_, decode_, &bad);
     if (bad) log_debug("task iterator: " + std::to_string(bad) + " trailing bytes ignored");
-    if (!out.empty()) return out;
+    if (!out.empty()) {
+      add_processes_the_iterator_missed(out);
+      return out;
+    }
   }
   return read_processes_from_proc();
+}
+
+// The task iterator walks the iterating process's pid namespace; a task it
+// cannot see there (a sandbox's protected init, seen on some hosts) would
+// silently vanish. /proc's listing is the safety net: a readdir per pass,
+// and a /proc read only for what is missing.
+void Collector::add_processes_the_iterator_missed(std::vector<ProcessSample>& processes) {
+  std::unordered_set<std::int32_t> seen;
+  seen.reserve(processes.size());
+  for (const auto& p : processes) seen.insert(p.key.pid);
+  std::uint64_t suspended = 0;
+  bool have_suspended = false;
+  for (std::int32_t pid : proc_.list_pids()) {
+    if (seen.count(pid)) continue;
+    auto p = proc_.read_process(pid);
+    if (!p) continue;  // exited since the iterator ran
+    if (!have_suspended) {
+      suspended = suspended_ns_now();
+      have_suspended = true;
+    }
+    processes.push_back(sample_from_proc(*p, suspended));
+  }
 }
 
 void Collector::enrich(ProcessSample& p) {
@@ -166,8 +195,7 @@ void Collector::merge_kernel_maps(std::vector<ProcessSample>& processes) {
   for (std::size_t i = 0; i < processes.size(); ++i) {
     const auto pid = static_cast<std::uint32_t>(processes[i].key.pid);
     auto [it, inserted] = row_of.try_emplace(pid, i);
-    if (!inserted && processes[it->second].exit_status && !processes[i].exit_status)
-      it->second = i;
+    if (!inserted && processes[it->second].exit_status && !processes[i].exit_status) it->second = i;
   }
   std::vector<std::uint32_t> gone;
   auto row = [&](std::uint32_t tgid) -> ProcessSample* {
@@ -189,8 +217,8 @@ void Collector::merge_kernel_maps(std::vector<ProcessSample>& processes) {
       if (e.tgid == 0) continue;
       ProcessSample* p = row(e.tgid);
       if (!p) continue;
-      p->devices.push_back({e.dev, device_names_.name(e.dev), e.read_bytes, e.write_bytes,
-                            e.read_ops, e.write_ops});
+      p->devices.push_back(
+          {e.dev, device_names_.name(e.dev), e.read_bytes, e.write_bytes, e.read_ops, e.write_ops});
       for (int k = 0; k < Log2Histogram::kBuckets; ++k) p->io_hist.add(k, e.latency[k]);
     }
   }

@@ -62,6 +62,8 @@ class Collector {
 
   std::vector<ProcessSample> read_processes();
   std::vector<ProcessSample> read_processes_from_proc();
+  void add_processes_the_iterator_missed(std::vector<ProcessSample>& processes);
+  ProcessSample sample_from_proc(const ProcProcess& p, std::uint64_t suspended_ns) const;
   void enrich(ProcessSample& p);
   // Adds what per-process BPF maps hold (devices, TCP events, sockets)
   // and forgets the entries of processes that are gone.

@@ -27,8 +27,8 @@ BudgetStep CpuBudget::update(const SelfRow& self) {
 
   over_user_ = user > config_.userspace_pct ? over_user_ + 1 : 0;
   if (kernel_known) over_kernel_ = kernel > config_.kernel_pct ? over_kernel_ + 1 : 0;
-  const bool well_under = user < config_.userspace_pct / 2 &&
-                          (!kernel_known || kernel < config_.kernel_pct / 2);
+  const bool well_under =
+      user < config_.userspace_pct / 2 && (!kernel_known || kernel < config_.kernel_pct / 2);
   under_ = well_under ? under_ + 1 : 0;
 
   if (kernel_known && over_kernel_ >= config_.over_intervals) {
@@ -68,14 +68,14 @@ BudgetStep CpuBudget::update(const SelfRow& self) {
       step.kind = BudgetStep::Kind::EnableProbe;
       step.probe = disabled_.back();
       disabled_.pop_back();
-      step.reason = "cost well under budget again: switched the '" + step.probe +
-                    "' probes back on";
+      step.reason =
+          "cost well under budget again: switched the '" + step.probe + "' probes back on";
       return step;
     }
     interval_factor_ /= 2;
     step.kind = BudgetStep::Kind::RestoreInterval;
-    step.reason = "cost well under budget again: refresh interval x" +
-                  std::to_string(interval_factor_);
+    step.reason =
+        "cost well under budget again: refresh interval x" + std::to_string(interval_factor_);
     return step;
   }
   return step;

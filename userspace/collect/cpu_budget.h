@@ -15,10 +15,10 @@
 namespace pw {
 
 struct BudgetConfig {
-  double userspace_pct = 1.0;    // of one core
-  double kernel_pct = 3.0;       // all BPF programs together, of one core
-  int over_intervals = 3;        // consecutive intervals over before a step down
-  int under_intervals = 10;      // consecutive intervals under half before a step back
+  double userspace_pct = 1.0;  // of one core
+  double kernel_pct = 3.0;     // all BPF programs together, of one core
+  int over_intervals = 3;      // consecutive intervals over before a step down
+  int under_intervals = 10;    // consecutive intervals under half before a step back
   int max_interval_factor = 4;
 };
 

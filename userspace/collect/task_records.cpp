@@ -77,13 +77,21 @@ void add_hist(Log2Histogram& h, const pw_hist& k) {
 // "active" thread wins, as a user reading top expects (R beats D beats S).
 int state_rank(char s) {
   switch (s) {
-    case 'R': return 6;
-    case 'D': return 5;
-    case 'T': case 't': return 4;
-    case 'S': return 3;
-    case 'I': return 2;
-    case 'Z': return 1;
-    default: return 0;
+    case 'R':
+      return 6;
+    case 'D':
+      return 5;
+    case 'T':
+    case 't':
+      return 4;
+    case 'S':
+      return 3;
+    case 'I':
+      return 2;
+    case 'Z':
+      return 1;
+    default:
+      return 0;
   }
 }
 
@@ -91,8 +99,8 @@ int state_rank(char s) {
 
 char task_state_letter(std::uint32_t bits) {
   // Values from include/linux/sched.h; stable since 4.14.
-  if (bits & 0x20) return 'Z';          // EXIT_ZOMBIE
-  if (bits & 0x10) return 'X';          // EXIT_DEAD
+  if (bits & 0x20) return 'Z';              // EXIT_ZOMBIE
+  if (bits & 0x10) return 'X';              // EXIT_DEAD
   if ((bits & 0x402) == 0x402) return 'I';  // TASK_IDLE = UNINTERRUPTIBLE | NOLOAD
   if (bits & 0x1) return 'S';
   if (bits & 0x2) return 'D';
@@ -264,10 +272,9 @@ std::string format_endpoint(std::uint16_t family, const std::uint8_t* addr, std:
 }
 
 std::string tcp_state_name(std::uint8_t state) {
-  static const char* const kNames[] = {"",          "ESTABLISHED", "SYN_SENT",   "SYN_RECV",
-                                       "FIN_WAIT1", "FIN_WAIT2",   "TIME_WAIT",  "CLOSE",
-                                       "CLOSE_WAIT", "LAST_ACK",   "LISTEN",     "CLOSING",
-                                       "NEW_SYN_RECV"};
+  static const char* const kNames[] = {
+      "",      "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",   "TIME_WAIT",
+      "CLOSE", "CLOSE_WAIT",  "LAST_ACK", "LISTEN",   "CLOSING",   "NEW_SYN_RECV"};
   if (state < std::size(kNames)) return kNames[state];
   return "STATE_" + std::to_string(state);
 }

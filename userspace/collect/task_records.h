@@ -15,11 +15,11 @@ namespace pw {
 // Which kernel programs were loaded: counters of programs that were not
 // are left absent (shown as "-"), never reported as zero.
 struct DecodeOptions {
-  bool sched_measured = true;    // scheduler programs: run-queue, off-CPU
-  bool block_measured = true;    // block_bio_queue: block ops/bytes
-  bool net_measured = true;      // socket send/recv and TCP connect
-  bool memsys_measured = true;   // mmap/munmap/brk
-  bool keep_threads = false;     // fill ProcessSample::threads
+  bool sched_measured = true;   // scheduler programs: run-queue, off-CPU
+  bool block_measured = true;   // block_bio_queue: block ops/bytes
+  bool net_measured = true;     // socket send/recv and TCP connect
+  bool memsys_measured = true;  // mmap/munmap/brk
+  bool keep_threads = false;    // fill ProcessSample::threads
 };
 
 // The one-letter state /proc shows, from task __state | exit_state bits.

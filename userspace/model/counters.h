@@ -16,18 +16,18 @@
 namespace pw {
 
 enum class Counter : std::uint8_t {
-  RuntimeNs,     // on-CPU time (sum_exec_runtime)
-  UtimeNs,       // user CPU time
-  StimeNs,       // system CPU time
-  VolCtxSw,      // voluntary context switches
-  InvolCtxSw,    // involuntary context switches
-  RunqWaitNs,    // time runnable but waiting for a CPU
-  RunqWaits,     // number of run-queue waits
-  OffCpuNs,      // time blocked (sleeping / waiting for IO)
-  MinFlt,        // minor page faults
-  MajFlt,        // major page faults
-  ReadBytes,     // bytes read from storage
-  WriteBytes,    // bytes written to storage (buffered: when dirtied; direct: when submitted)
+  RuntimeNs,   // on-CPU time (sum_exec_runtime)
+  UtimeNs,     // user CPU time
+  StimeNs,     // system CPU time
+  VolCtxSw,    // voluntary context switches
+  InvolCtxSw,  // involuntary context switches
+  RunqWaitNs,  // time runnable but waiting for a CPU
+  RunqWaits,   // number of run-queue waits
+  OffCpuNs,    // time blocked (sleeping / waiting for IO)
+  MinFlt,      // minor page faults
+  MajFlt,      // major page faults
+  ReadBytes,   // bytes read from storage
+  WriteBytes,  // bytes written to storage (buffered: when dirtied; direct: when submitted)
   // Block layer (bio submitted by the process itself).
   BlockReadOps,     // read requests submitted
   BlockWriteOps,    // write requests submitted
@@ -44,15 +44,15 @@ enum class Counter : std::uint8_t {
   TcpRetransmits,   // segments retransmitted on this process's sockets
   TcpResets,        // RST sent or received
   // Memory (gauges are marked in counter_infos).
-  RssAnonBytes,     // gauge
-  RssFileBytes,     // gauge
-  RssShmemBytes,    // gauge
-  RssPeakBytes,     // gauge: VmHWM
-  SwapBytes,        // gauge
-  VmSizeBytes,      // gauge: total mapped
-  MmapBytes,        // bytes requested by mmap()
-  MunmapBytes,      // bytes released by munmap()
-  BrkGrowBytes,     // net heap growth through brk() (increases only)
+  RssAnonBytes,   // gauge
+  RssFileBytes,   // gauge
+  RssShmemBytes,  // gauge
+  RssPeakBytes,   // gauge: VmHWM
+  SwapBytes,      // gauge
+  VmSizeBytes,    // gauge: total mapped
+  MmapBytes,      // bytes requested by mmap()
+  MunmapBytes,    // bytes released by munmap()
+  BrkGrowBytes,   // net heap growth through brk() (increases only)
   kCount,
 };
 

@@ -1,10 +1,10 @@
 #include "model/fields.h"
 
-#include "model/cgroup_identity.h"
-
 #include <array>
 #include <cmath>
 #include <cstdio>
+
+#include "model/cgroup_identity.h"
 
 namespace pw {
 namespace {

@@ -6,10 +6,10 @@
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <vector>
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "model/model.h"
 
@@ -79,12 +79,12 @@ using FieldValue = std::variant<std::monostate, std::int64_t, double, std::strin
 
 enum class FieldKind : std::uint8_t { Integer, Real, Text };
 enum class FieldFormat : std::uint8_t {
-  Plain,     // integer or text as is
-  Percent,   // 12.3
-  Rate,      // 1.2k
-  Bytes,     // 1.2M (binary units)
-  Micros,    // 12.3 (microseconds)
-  Seconds,   // 1:02.03 like top's TIME+
+  Plain,    // integer or text as is
+  Percent,  // 12.3
+  Rate,     // 1.2k
+  Bytes,    // 1.2M (binary units)
+  Micros,   // 12.3 (microseconds)
+  Seconds,  // 1:02.03 like top's TIME+
 };
 
 struct FieldDef {
@@ -95,7 +95,7 @@ struct FieldDef {
   std::string_view help;    // one line for the help screen and docs
   FieldKind kind;
   FieldFormat format;
-  int width;                // preferred column width
+  int width;  // preferred column width
   bool left_align;
   FieldValue (*get)(const ProcessRow&, double interval_s);
 };

@@ -51,8 +51,8 @@ SelfRow derive_self(const Sample& cur, const Sample* prev, double interval_s) {
   SelfRow r;
   r.rss_bytes = cur.self.rss_bytes;
   if (!prev || interval_s <= 0) return r;
-  r.cpu_pct = static_cast<double>(minus_or_zero(cur.self.cpu_ns, prev->self.cpu_ns)) /
-              interval_s / 1e7;
+  r.cpu_pct =
+      static_cast<double>(minus_or_zero(cur.self.cpu_ns, prev->self.cpu_ns)) / interval_s / 1e7;
   // Program figures need statistics on during this interval.
   if (!cur.self.bpf_stats) return r;
   double kernel_ns = 0;

@@ -29,14 +29,14 @@ struct ProcessRow {
 };
 
 struct SystemRow {
-  double interval_s = 0;                // 0 on the first frame
-  std::optional<double> cpu_busy_pct;   // of all CPUs: 100 = every core busy
+  double interval_s = 0;               // 0 on the first frame
+  std::optional<double> cpu_busy_pct;  // of all CPUs: 100 = every core busy
   std::optional<double> cpu_user_pct, cpu_system_pct, cpu_iowait_pct, cpu_steal_pct;
   std::uint32_t num_processes = 0;
   std::uint32_t num_threads = 0;
   std::uint32_t num_running = 0;
   std::optional<double> events_per_s;
-  std::uint64_t events_dropped = 0;     // cumulative since start
+  std::uint64_t events_dropped = 0;  // cumulative since start
   std::optional<std::uint64_t> dropped_in_interval;
 };
 
@@ -49,7 +49,7 @@ struct ProgramRow {
 
 // procwatch's own cost over the interval (the self-overhead view).
 struct SelfRow {
-  std::optional<double> cpu_pct;         // userspace, of one core
+  std::optional<double> cpu_pct;  // userspace, of one core
   std::uint64_t rss_bytes = 0;
   std::optional<double> kernel_cpu_pct;  // all BPF programs, of one core
   std::vector<ProgramRow> programs;      // empty unless BPF stats were on

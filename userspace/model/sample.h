@@ -42,8 +42,8 @@ struct Connection {
   std::uint8_t family = 4;    // 4 or 6
   std::string local;          // "127.0.0.1:5201", "[::1]:443"
   std::string remote;
-  std::string state;          // "ESTABLISHED", "LISTEN", ... ("" for UDP)
-  std::optional<std::uint32_t> srtt_us;  // TCP smoothed RTT
+  std::string state;                         // "ESTABLISHED", "LISTEN", ... ("" for UDP)
+  std::optional<std::uint32_t> srtt_us;      // TCP smoothed RTT
   std::uint64_t tx_bytes = 0, rx_bytes = 0;  // cumulative on this socket
   std::uint64_t retransmits = 0;
   bool operator==(const Connection&) const = default;
@@ -53,12 +53,12 @@ struct ProcessSample {
   ProcessKey key;
   std::int32_t ppid = 0;
   std::uint32_t uid = 0;
-  std::string comm;     // kernel's 15-byte name; untrusted bytes
-  std::string cmdline;  // argv joined with spaces; untrusted bytes; may be empty
-  std::string user;     // resolved name; empty when unknown
-  std::string cgroup;   // cgroup v2 path (or first v1 path); empty when unknown
+  std::string comm;             // kernel's 15-byte name; untrusted bytes
+  std::string cmdline;          // argv joined with spaces; untrusted bytes; may be empty
+  std::string user;             // resolved name; empty when unknown
+  std::string cgroup;           // cgroup v2 path (or first v1 path); empty when unknown
   std::uint64_t cgroup_id = 0;  // v2 cgroup id (kernfs inode); 0 = unknown
-  char state = '?';     // R S D Z T I ... as in /proc/PID/stat; 'X' = exited
+  char state = '?';             // R S D Z T I ... as in /proc/PID/stat; 'X' = exited
   std::uint32_t num_threads = 0;
   bool kernel_thread = false;
   // Set for a process whose exit was seen in this interval: its counters
@@ -92,9 +92,11 @@ struct LifecycleEvent {
 };
 
 struct CpuTimes {  // jiffies-derived totals from /proc/stat, in ns
-  std::uint64_t user_ns = 0, nice_ns = 0, system_ns = 0, idle_ns = 0, iowait_ns = 0,
-                irq_ns = 0, softirq_ns = 0, steal_ns = 0;
-  std::uint64_t busy_ns() const { return user_ns + nice_ns + system_ns + irq_ns + softirq_ns + steal_ns; }
+  std::uint64_t user_ns = 0, nice_ns = 0, system_ns = 0, idle_ns = 0, iowait_ns = 0, irq_ns = 0,
+                softirq_ns = 0, steal_ns = 0;
+  std::uint64_t busy_ns() const {
+    return user_ns + nice_ns + system_ns + irq_ns + softirq_ns + steal_ns;
+  }
   std::uint64_t total_ns() const { return busy_ns() + idle_ns + iowait_ns; }
   bool operator==(const CpuTimes&) const = default;
 };
@@ -108,23 +110,23 @@ struct SystemSample {
   double load1 = 0, load5 = 0, load15 = 0;
   std::uint32_t procs_running = 0;
   std::uint64_t mem_total_bytes = 0, mem_available_bytes = 0;
-  std::uint64_t events_total = 0;   // lifecycle events received, cumulative
-  std::uint64_t events_dropped = 0; // ring buffer drops, cumulative, all CPUs
+  std::uint64_t events_total = 0;    // lifecycle events received, cumulative
+  std::uint64_t events_dropped = 0;  // ring buffer drops, cumulative, all CPUs
 };
 
 // procwatch's own cost, cumulative like everything else in a Sample.
 struct ProgramCounters {
-  std::string object;  // "sched", "net", ...
-  std::string name;    // program name in the .bpf.c
+  std::string object;             // "sched", "net", ...
+  std::string name;               // program name in the .bpf.c
   std::uint64_t run_count = 0;    // times the program ran
   std::uint64_t run_time_ns = 0;  // total time inside it
   bool operator==(const ProgramCounters&) const = default;
 };
 
 struct SelfSample {
-  std::uint64_t cpu_ns = 0;     // procwatch's user + system CPU time, all threads
-  std::uint64_t rss_bytes = 0;  // procwatch's resident memory now
-  bool bpf_stats = false;       // kernel run-time statistics on at this sample
+  std::uint64_t cpu_ns = 0;               // procwatch's user + system CPU time, all threads
+  std::uint64_t rss_bytes = 0;            // procwatch's resident memory now
+  bool bpf_stats = false;                 // kernel run-time statistics on at this sample
   std::vector<ProgramCounters> programs;  // advance only while bpf_stats
 };
 

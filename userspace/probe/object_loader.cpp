@@ -11,8 +11,8 @@ bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.
 }  // namespace
 
 std::string bpf_step_error(std::string_view object, std::string_view step, int err) {
-  std::string msg = std::string(step) + " of BPF object '" + std::string(object) +
-                    "' failed: " + errno_text(err);
+  std::string msg =
+      std::string(step) + " of BPF object '" + std::string(object) + "' failed: " + errno_text(err);
   // The verifier's last words, or libbpf's reason, are the useful part.
   // The verifier's verdict is the last log line before libbpf's own
   // "-- END PROG LOAD LOG --" / "failed to load" summary lines.
@@ -20,9 +20,8 @@ std::string bpf_step_error(std::string_view object, std::string_view step, int e
   for (auto it = recent.rbegin(); it != recent.rend(); ++it) {
     const std::string& line = *it;
     if (line.empty() || line.find("libbpf:") != std::string::npos ||
-        line.find("END PROG LOAD LOG") != std::string::npos ||
-        line.rfind("processed ", 0) == 0 || line.rfind("verification time", 0) == 0 ||
-        line.rfind("stack depth", 0) == 0)
+        line.find("END PROG LOAD LOG") != std::string::npos || line.rfind("processed ", 0) == 0 ||
+        line.rfind("verification time", 0) == 0 || line.rfind("stack depth", 0) == 0)
       continue;
     msg += " [" + line + "]";
     break;
@@ -39,7 +38,8 @@ Status load_object(bpf_object* obj, std::string_view object) {
     }
   }
   clear_libbpf_messages();
-  if (int err = bpf_object__load(obj); err) return Status::error(bpf_step_error(object, "load", err));
+  if (int err = bpf_object__load(obj); err)
+    return Status::error(bpf_step_error(object, "load", err));
   return Status::ok();
 }
 
@@ -53,9 +53,10 @@ Status attach_programs(bpf_object* obj, std::string_view object, std::vector<Lin
     bpf_link* link = bpf_program__attach(prog);
     if (!link) {
       const int err = errno;
-      return Status::error(bpf_step_error(object, std::string("attach of program '") +
-                                                      bpf_program__name(prog) + "' (" +
-                                                      bpf_program__section_name(prog) + ")",
+      return Status::error(bpf_step_error(object,
+                                          std::string("attach of program '") +
+                                              bpf_program__name(prog) + "' (" +
+                                              bpf_program__section_name(prog) + ")",
                                           err));
     }
     links.emplace_back(link);

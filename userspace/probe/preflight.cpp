@@ -48,9 +48,9 @@ PreflightInputs probe_preflight_inputs() {
 }
 
 Status evaluate_preflight(const PreflightInputs& in) {
-  const bool privileged = has_cap(in.effective_caps, kCapSysAdmin) ||
-                          (has_cap(in.effective_caps, kCapBpf) &&
-                           has_cap(in.effective_caps, kCapPerfmon));
+  const bool privileged =
+      has_cap(in.effective_caps, kCapSysAdmin) ||
+      (has_cap(in.effective_caps, kCapBpf) && has_cap(in.effective_caps, kCapPerfmon));
   if (!privileged)
     return Status::error(
         "procwatch needs root (or the CAP_BPF and CAP_PERFMON capabilities) to load its eBPF "

@@ -53,8 +53,8 @@ Status read_iterator(bpf_link* link, std::vector<char>& out, std::string_view wh
   if (!link) return Status::error("no link for the " + std::string(what) + " iterator");
   UniqueFd fd(bpf_iter_create(bpf_link__fd(link)));
   if (!fd.valid())
-    return Status::error("creating the " + std::string(what) + " iterator failed: " +
-                         errno_text(errno));
+    return Status::error("creating the " + std::string(what) +
+                         " iterator failed: " + errno_text(errno));
   std::size_t used = 0;
   if (out.capacity() < (1 << 16)) out.reserve(1 << 16);
   for (;;) {
@@ -65,8 +65,8 @@ Status read_iterator(bpf_link* link, std::vector<char>& out, std::string_view wh
       if (errno == EINTR) continue;
       const int err = errno;
       out.resize(used);
-      return Status::error("reading the " + std::string(what) + " iterator failed: " +
-                           errno_text(err));
+      return Status::error("reading the " + std::string(what) +
+                           " iterator failed: " + errno_text(err));
     }
     if (n == 0) break;
     used += static_cast<std::size_t>(n);
@@ -136,17 +136,16 @@ struct ProbeSet::Impl {
 
 Status ProbeSet::Impl::load_lifecycle(std::string_view variant) {
   Loaded<procwatch_lifecycle, procwatch_lifecycle__destroy> loaded;
-  Status s = load_skeleton<procwatch_lifecycle, procwatch_lifecycle__open,
-                           procwatch_lifecycle__destroy>(
-      "lifecycle", loaded, [&](procwatch_lifecycle& skel) {
-        select_variant(skel.obj, variant == "raw_tp" ? "raw_tp/" : "tp_btf/",
-                       {"tp_btf/", "raw_tp/"});
-        if (int err = bpf_map__set_max_entries(skel.maps.events, options.ringbuf_bytes); err)
-          return Status::error(bpf_step_error("lifecycle", "sizing the event ring buffer", err));
-        skel.rodata->wakeup_threshold_bytes = options.ringbuf_bytes / 16;
-        share(task_stats_fd, skel.maps.task_stats);
-        return Status::ok();
-      });
+  Status s = load_skeleton<
+      procwatch_lifecycle, procwatch_lifecycle__open,
+      procwatch_lifecycle__destroy>("lifecycle", loaded, [&](procwatch_lifecycle& skel) {
+    select_variant(skel.obj, variant == "raw_tp" ? "raw_tp/" : "tp_btf/", {"tp_btf/", "raw_tp/"});
+    if (int err = bpf_map__set_max_entries(skel.maps.events, options.ringbuf_bytes); err)
+      return Status::error(bpf_step_error("lifecycle", "sizing the event ring buffer", err));
+    skel.rodata->wakeup_threshold_bytes = options.ringbuf_bytes / 16;
+    share(task_stats_fd, skel.maps.task_stats);
+    return Status::ok();
+  });
   if (!s) return s;
   RingBufferPtr rb(ring_buffer__new(
       bpf_map__fd(loaded.skel->maps.events),
@@ -222,8 +221,7 @@ ProbeSet::ProbeSet(const ProbeOptions& options) : impl_(std::make_unique<Impl>()
       // without it requests are traced back through their bios.
       log_info("io: " + s.message() + "; retrying without block_io_start");
       m.load_with_task_stats<procwatch_io, procwatch_io__open, procwatch_io__destroy>(
-          "io", "block IO per device and IO latency unavailable", m.io,
-          [](procwatch_io& skel) {
+          "io", "block IO per device and IO latency unavailable", m.io, [](procwatch_io& skel) {
             bpf_program__set_autoload(skel.progs.on_block_io_start, false);
             return Status::ok();
           });
@@ -242,7 +240,7 @@ ProbeSet::ProbeSet(const ProbeOptions& options) : impl_(std::make_unique<Impl>()
         });
     if (m.net) {
       // A map iterator is bound to its map at attach time.
-      union bpf_iter_link_info info{};
+      union bpf_iter_link_info info {};
       info.map.map_fd = bpf_map__fd(m.net.skel->maps.sock_stats);
       LIBBPF_OPTS(bpf_iter_attach_opts, opts, .link_info = &info, .link_info_len = sizeof info);
       m.socket_iter.reset(bpf_program__attach_iter(m.net.skel->progs.dump_sockets, &opts));

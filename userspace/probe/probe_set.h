@@ -17,14 +17,14 @@
 namespace pw {
 
 struct ProbeOptions {
-  std::size_t ringbuf_bytes = 1 << 20;  // lifecycle event ring; power of 2
-  bool scheduler = true;                // run-queue latency / off-CPU programs
-  bool lifecycle = true;                // fork/exec/exit events
-  bool task_iterator = true;            // exact per-thread counters
-  bool block_io = true;                 // per-process, per-device block IO
-  bool network = true;                  // socket bytes, TCP events, connections
-  bool memory = true;                   // mmap/munmap/brk
-  bool oom = true;                      // OOM kill events (needs lifecycle)
+  std::size_t ringbuf_bytes = 1 << 20;     // lifecycle event ring; power of 2
+  bool scheduler = true;                   // run-queue latency / off-CPU programs
+  bool lifecycle = true;                   // fork/exec/exit events
+  bool task_iterator = true;               // exact per-thread counters
+  bool block_io = true;                    // per-process, per-device block IO
+  bool network = true;                     // socket bytes, TCP events, connections
+  bool memory = true;                      // mmap/munmap/brk
+  bool oom = true;                         // OOM kill events (needs lifecycle)
   std::string lifecycle_variant = "auto";  // auto | tp_btf | raw_tp
 };
 
@@ -42,9 +42,9 @@ struct TcpEventsEntry {
 };
 
 struct ProgramStats {
-  std::string name;       // program name as in the .bpf.c
-  std::string object;     // "sched", "lifecycle", "tasks"
-  std::uint64_t run_count = 0;    // needs BPF stats enabled
+  std::string name;             // program name as in the .bpf.c
+  std::string object;           // "sched", "lifecycle", "tasks"
+  std::uint64_t run_count = 0;  // needs BPF stats enabled
   std::uint64_t run_time_ns = 0;
 };
 

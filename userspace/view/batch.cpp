@@ -55,7 +55,8 @@ void write_text_frame(std::ostream& out, const Model& model, const ViewOptions& 
     out << "Filter: " << sanitize_for_terminal(table.filter_error, mode) << '\n';
   out << '\n';
 
-  const ColumnLayout layout = make_layout(shown_fields(opts));
+  const bool summed = opts.tree && opts.subtree_sums && opts.group == GroupBy::None;
+  const ColumnLayout layout = make_layout(shown_fields(opts), summed ? sum_mark(mode) : "");
   out << header_line(layout) << '\n';
   const double dt = model.interval_s();
   for (const TableRow& row : table.rows) out << row_line(layout, row, dt, mode) << '\n';
@@ -104,7 +105,7 @@ void write_csv_rows(std::ostream& out, const Model& model, const ViewOptions& op
       if (!first) line += ',';
       first = false;
       const FieldDef& def = field(id);
-      line += csv_value(def.get(*row.row, dt));
+      line += csv_value(row_value(row, def, dt));
     }
     out << line << '\n';
   }

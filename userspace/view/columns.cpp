@@ -4,14 +4,19 @@
 
 namespace pw {
 
-ColumnLayout make_layout(const std::vector<FieldId>& fields) {
+std::string_view sum_mark(TextMode mode) { return mode == TextMode::Utf8 ? "\u03a3" : "+"; }
+
+ColumnLayout make_layout(const std::vector<FieldId>& fields, std::string_view sum_mark) {
   ColumnLayout layout;
   layout.columns.reserve(fields.size());
   for (const FieldId id : fields) {
     const FieldDef& def = field(id);
+    std::string title(def.header);
+    if (!sum_mark.empty() && aggregation(id) != Aggregation::Attribute)
+      title = std::string(sum_mark) + title;
     const auto width =
-        std::max(static_cast<std::size_t>(std::max(def.width, 0)), display_width(def.header));
-    layout.columns.push_back({&def, width});
+        std::max(static_cast<std::size_t>(std::max(def.width, 0)), display_width(title));
+    layout.columns.push_back({&def, std::move(title), width});
   }
   layout.tree_column = tree_column(fields);
   return layout;
@@ -20,7 +25,7 @@ ColumnLayout make_layout(const std::vector<FieldId>& fields) {
 std::string cell_text(const ColumnLayout& layout, std::size_t column, const TableRow& row,
                       double interval_s, TextMode mode) {
   const FieldDef& def = *layout.columns[column].def;
-  std::string text = format_cell(def, def.get(*row.row, interval_s));
+  std::string text = format_cell(def, row_value(row, def, interval_s));
   if (static_cast<int>(column) == layout.tree_column && row.depth > 0)
     text = tree_prefix(row.depth) + text;
   return sanitize_for_terminal(text, mode);
@@ -54,7 +59,7 @@ std::string join_cells(const ColumnLayout& layout, const std::vector<std::string
 std::string header_line(const ColumnLayout& layout, std::vector<ColumnSpan>* spans) {
   std::vector<std::string> cells;
   cells.reserve(layout.columns.size());
-  for (const Column& col : layout.columns) cells.emplace_back(col.def->header);
+  for (const Column& col : layout.columns) cells.push_back(col.title);
   return join_cells(layout, cells, spans);
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/fields.h"
@@ -14,7 +15,8 @@ namespace pw {
 
 struct Column {
   const FieldDef* def = nullptr;
-  std::size_t width = 0;  // at least the header's width
+  std::string title;      // the field's header, perhaps marked as a sum
+  std::size_t width = 0;  // at least the title's width
 };
 
 struct ColumnLayout {
@@ -22,7 +24,12 @@ struct ColumnLayout {
   int tree_column = -1;  // column indented in tree mode, or -1
 };
 
-ColumnLayout make_layout(const std::vector<FieldId>& fields);
+// sum_mark, when not empty, is put before the title of every column that
+// adds up over members (see aggregation()): subtree sums mark them so.
+ColumnLayout make_layout(const std::vector<FieldId>& fields, std::string_view sum_mark = {});
+
+// The mark for summed columns in a subtree view: "Σ", or "+" in ASCII.
+std::string_view sum_mark(TextMode mode);
 
 // Where a column sits on a line, in code points.
 struct ColumnSpan {

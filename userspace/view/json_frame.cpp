@@ -50,13 +50,17 @@ Json system_json(const Model& model) {
 
 }  // namespace
 
-Json process_json(const ProcessRow& row, const std::vector<FieldId>& fields, double interval_s) {
+Json process_json(const TableRow& row, const std::vector<FieldId>& fields, double interval_s) {
   Json j = Json::object();
   for (const FieldId id : fields) {
     const FieldDef& def = field(id);
-    j[std::string(def.name)] = value_json(def.get(row, interval_s));
+    j[std::string(def.name)] = value_json(row_value(row, def, interval_s));
   }
   return j;
+}
+
+Json process_json(const ProcessRow& row, const std::vector<FieldId>& fields, double interval_s) {
+  return process_json(TableRow{&row}, fields, interval_s);
 }
 
 Json frame_json(const Model& model, const ViewOptions& opts,
@@ -65,7 +69,7 @@ Json frame_json(const Model& model, const ViewOptions& opts,
   const double dt = model.interval_s();
   const Table table = build_table(model, opts);
   Json processes = Json::array();
-  for (const TableRow& r : table.rows) processes.push_back(process_json(*r.row, fields, dt));
+  for (const TableRow& r : table.rows) processes.push_back(process_json(r, fields, dt));
   Json notice_list = notices;
   if (!table.filter_error.empty()) notice_list.push_back("filter: " + table.filter_error);
 

@@ -20,6 +20,8 @@ using Json = nlohmann::ordered_json;
 // {field name: value or null} for exactly `fields`, in that order. Numbers
 // stay numbers (not the column text); missing values are null.
 Json process_json(const ProcessRow& row, const std::vector<FieldId>& fields, double interval_s);
+// The same for a table row (a group or subtree row gives its sums).
+Json process_json(const TableRow& row, const std::vector<FieldId>& fields, double interval_s);
 
 // {"timestamp_ns", "interval_s" (null on the first frame), "host", "system",
 //  "notices", "processes"} with the processes build_table(model, opts) shows.

@@ -24,11 +24,12 @@ std::string bytes(std::uint64_t v) {
 std::vector<std::string> self_view_lines(const Model& model) {
   const SelfRow& self = model.self;
   std::vector<std::string> out;
-  out.push_back("procwatch userspace: CPU " + number(self.cpu_pct, "%.2f") +
-                "% of one core, RSS " + bytes(self.rss_bytes));
+  out.push_back("procwatch userspace: CPU " + number(self.cpu_pct, "%.2f") + "% of one core, RSS " +
+                bytes(self.rss_bytes));
   if (self.programs.empty()) {
-    out.push_back("BPF programs: statistics off (they cost a little per event; "
-                  "the self view and 'procwatch status' turn them on)");
+    out.push_back(
+        "BPF programs: statistics off (they cost a little per event; "
+        "the self view and 'procwatch status' turn them on)");
     return out;
   }
   out.push_back("BPF programs: " + number(self.kernel_cpu_pct, "%.2f") + "% of one core in " +

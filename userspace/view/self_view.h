@@ -13,7 +13,8 @@ namespace pw {
 
 // Text table for `procwatch status` and the top self view.
 std::vector<std::string> self_view_lines(const Model& model);
-void write_self_text(std::ostream& out, const Model& model, const std::vector<std::string>& notices);
+void write_self_text(std::ostream& out, const Model& model,
+                     const std::vector<std::string>& notices);
 nlohmann::ordered_json self_json(const Model& model, const std::vector<std::string>& notices);
 
 }  // namespace pw

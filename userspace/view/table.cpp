@@ -4,9 +4,10 @@
 #include <charconv>
 #include <cmath>
 #include <optional>
-#include <unordered_map>
 #include <utility>
 #include <variant>
+
+#include "view/process_tree.h"
 
 namespace pw {
 namespace {
@@ -46,8 +47,9 @@ Filter invalid(std::string why) {
 }
 
 struct Keyed {
-  const ProcessRow* row;
-  FieldValue value;
+  TableRow row;
+  FieldValue value;  // of the sort field
+  FieldValue tie;    // group rows: the group key
 };
 
 bool missing(const FieldValue& v) { return std::holds_alternative<std::monostate>(v); }
@@ -108,6 +110,15 @@ bool Filter::matches(const ProcessRow& row) const {
   return false;
 }
 
+bool is_group_row(const TableRow& r) { return r.sums && r.sums->kind() == RowSums::Kind::Group; }
+
+FieldValue row_value(const TableRow& r, const FieldDef& f, double interval_s) {
+  if (!r.sums ||
+      (r.sums->kind() == RowSums::Kind::Subtree && aggregation(f.id) == Aggregation::Attribute))
+    return f.get(*r.row, interval_s);
+  return r.sums->value(f, interval_s);
+}
+
 Table build_table(const Model& model, const ViewOptions& opts) {
   Table table;
   const Filter filter = parse_filter(opts.filter);
@@ -116,20 +127,59 @@ Table build_table(const Model& model, const ViewOptions& opts) {
     return table;
   }
 
-  const FieldDef& sort_field = field(opts.sort_by);
   const double dt = model.interval_s();
-  std::vector<Keyed> keyed;
-  keyed.reserve(model.processes.size());
+  std::vector<const ProcessRow*> visible;
+  visible.reserve(model.processes.size());
   for (const ProcessRow& row : model.processes) {
     if (!opts.show_kernel_threads && row.sample->kernel_thread) continue;
     if (!opts.show_exited && row.exited_in_interval) continue;
     if (!filter.matches(row)) continue;
-    FieldValue v = sort_field.get(row, dt);
+    visible.push_back(&row);
+  }
+
+  // Group and subtree rows compute only what is shown or sorted by.
+  std::vector<FieldId> needed = shown_fields(opts);
+  needed.push_back(opts.sort_by);
+
+  const bool grouped = opts.group != GroupBy::None;
+  const bool tree = opts.tree && !grouped;
+  std::vector<TableRow> candidates;
+  candidates.reserve(visible.size());
+  if (grouped) {
+    for (RowGroup& g : group_rows(visible, opts.group, needed, dt))
+      candidates.push_back({g.first, 0, std::move(g.sums)});
+  } else if (tree && opts.subtree_sums) {
+    // Sums bottom-up: children come after their parent in preorder. This
+    // forest is linked in model order, the displayed one in sort order;
+    // they differ only in where a ppid cycle (corrupt data) is cut.
+    const ProcessForest forest = link_processes(visible);
+    std::vector<std::shared_ptr<RowSums>> sums(visible.size());
+    for (std::size_t i = 0; i < visible.size(); ++i) {
+      sums[i] = std::make_shared<RowSums>(RowSums::Kind::Subtree, needed);
+      sums[i]->add(*visible[i], dt);
+    }
+    const std::vector<TreeVisit> order = tree_preorder(forest);
+    for (auto v = order.rbegin(); v != order.rend(); ++v)
+      if (const std::size_t p = forest.parent[v->index]; p != ProcessForest::kNone)
+        sums[p]->add(*sums[v->index]);
+    for (std::size_t i = 0; i < visible.size(); ++i)
+      candidates.push_back({visible[i], 0, std::move(sums[i])});
+  } else {
+    for (const ProcessRow* row : visible) candidates.push_back({row, 0, nullptr});
+  }
+  table.matched = candidates.size();
+
+  const FieldDef& sort_field = field(opts.sort_by);
+  const FieldDef& key_field = field(group_key_field(opts.group));
+  std::vector<Keyed> keyed;
+  keyed.reserve(candidates.size());
+  for (TableRow& r : candidates) {
+    FieldValue v = row_value(r, sort_field, dt);
     // NaN is unordered: it would break std::sort's strict weak ordering.
     if (const double* d = std::get_if<double>(&v); d && std::isnan(*d)) v = std::monostate{};
-    keyed.push_back({&row, std::move(v)});
+    FieldValue tie = grouped ? row_value(r, key_field, dt) : FieldValue{};
+    keyed.push_back({std::move(r), std::move(v), std::move(tie)});
   }
-  table.matched = keyed.size();
 
   std::sort(keyed.begin(), keyed.end(), [&](const Keyed& a, const Keyed& b) {
     const bool am = missing(a.value);
@@ -139,61 +189,31 @@ Table build_table(const Model& model, const ViewOptions& opts) {
       const int c = compare_values(a.value, b.value);
       if (c != 0) return opts.sort_descending ? c > 0 : c < 0;
     }
-    const ProcessKey& x = a.row->sample->key;
-    const ProcessKey& y = b.row->sample->key;
+    if (grouped) {
+      const int c = compare_values(a.tie, b.tie);
+      if (c != 0) return c < 0;
+    }
+    const ProcessKey& x = a.row.row->sample->key;
+    const ProcessKey& y = b.row.row->sample->key;
     if (x.pid != y.pid) return x.pid < y.pid;
     return x.start_ns < y.start_ns;
   });
 
   const std::size_t n = keyed.size();
-  if (!opts.tree) {
-    table.rows.reserve(n);
-    for (const Keyed& k : keyed) table.rows.push_back({k.row, 0});
+  table.rows.reserve(n);
+  if (!tree) {
+    for (Keyed& k : keyed) table.rows.push_back(std::move(k.row));
   } else {
-    // A pid can appear twice in one interval (an exited process and a new
-    // one reusing its pid): children belong to the live one.
-    std::unordered_map<std::int32_t, std::size_t> by_pid;
-    by_pid.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto [it, inserted] = by_pid.emplace(keyed[i].row->sample->key.pid, i);
-      if (!inserted && keyed[it->second].row->exited_in_interval &&
-          !keyed[i].row->exited_in_interval)
-        it->second = i;
+    // Linking in sort order leaves every child list sorted.
+    std::vector<const ProcessRow*> sorted;
+    sorted.reserve(n);
+    for (const Keyed& k : keyed) sorted.push_back(k.row.row);
+    const ProcessForest forest = link_processes(sorted);
+    for (const TreeVisit& v : tree_preorder(forest)) {
+      TableRow r = std::move(keyed[v.index].row);
+      r.depth = v.depth;
+      table.rows.push_back(std::move(r));
     }
-    // Visiting in sort order leaves every child list sorted.
-    std::vector<std::vector<std::size_t>> children(n);
-    std::vector<bool> has_parent(n, false);
-    for (std::size_t i = 0; i < n; ++i) {
-      const ProcessSample& p = *keyed[i].row->sample;
-      if (p.ppid == p.key.pid) continue;
-      const auto it = by_pid.find(p.ppid);
-      if (it == by_pid.end() || it->second == i) continue;
-      children[it->second].push_back(i);
-      has_parent[i] = true;
-    }
-    // Iterative depth-first walk: a long parent chain must not overflow the
-    // stack, and `visited` stops ppid cycles.
-    std::vector<bool> visited(n, false);
-    std::vector<std::pair<std::size_t, int>> stack;
-    table.rows.reserve(n);
-    auto walk = [&](std::size_t root) {
-      stack.assign(1, {root, 0});
-      while (!stack.empty()) {
-        const auto [i, depth] = stack.back();
-        stack.pop_back();
-        if (visited[i]) continue;
-        visited[i] = true;
-        table.rows.push_back({keyed[i].row, depth});
-        for (auto c = children[i].rbegin(); c != children[i].rend(); ++c)
-          if (!visited[*c]) stack.emplace_back(*c, depth + 1);
-      }
-    };
-    for (std::size_t i = 0; i < n; ++i)
-      if (!has_parent[i]) walk(i);
-    // Whatever is left hangs off a cycle with no root: start at its first
-    // member in sort order.
-    for (std::size_t i = 0; i < n; ++i)
-      if (!visited[i]) walk(i);
   }
 
   if (opts.limit && table.rows.size() > *opts.limit) table.rows.resize(*opts.limit);

@@ -5,11 +5,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "model/model.h"
+#include "view/grouping.h"
 #include "view/view_options.h"
 
 namespace pw {
@@ -33,22 +35,36 @@ struct Filter {
 Filter parse_filter(std::string_view text);
 
 struct TableRow {
-  const ProcessRow* row = nullptr;  // points into the Model's processes
-  int depth = 0;                    // tree depth; 0 when not in tree mode
+  // Points into the Model's processes; for a group row, its first member.
+  const ProcessRow* row = nullptr;
+  int depth = 0;  // tree depth; 0 when not in tree mode
+  // Set for a group row and, with subtree sums, for every tree row.
+  std::shared_ptr<const RowSums> sums;
 };
+
+bool is_group_row(const TableRow& r);
+
+// What a view shows for one field of a row: the process's own value, or
+// for group and subtree rows what grouping.h says. Every output (screen,
+// text, JSON, CSV, sorting) reads values through this.
+FieldValue row_value(const TableRow& r, const FieldDef& f, double interval_s);
 
 struct Table {
   std::vector<TableRow> rows;  // display order, after the limit
-  std::size_t matched = 0;     // rows that passed filter and visibility, before the limit
-  std::string filter_error;    // from parse_filter(); rows is empty then
+  std::size_t matched = 0;   // rows (or groups) that passed filter and visibility, before the limit
+  std::string filter_error;  // from parse_filter(); rows is empty then
 };
 
 // Rows of `model` that opts shows, in display order. Sorting compares the
 // sort field with compare_values(); missing values go last in either
 // direction and ties are broken by pid (then start time), ascending. In tree
-// mode children follow their parent (by ppid) depth first, siblings sorted by
-// the sort field; a process whose parent is not shown is a root; members of
-// a ppid cycle are shown once, as roots of what remains.
+// mode children follow their parent depth first (see link_processes() for
+// who is whose parent), siblings sorted by the sort field; a process whose
+// parent is not shown is a root; members of a ppid cycle are shown once, as
+// roots of what remains. With subtree_sums each row carries its subtree's
+// sums (over the rows shown) and siblings sort by those.
+// Grouped (opts.group), the filter picks processes and each group of them
+// is one row; tree mode does not apply.
 // The rows point into model.processes: rebuild the table whenever the model
 // is replaced.
 Table build_table(const Model& model, const ViewOptions& opts);

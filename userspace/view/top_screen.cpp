@@ -6,6 +6,7 @@
 #include <string>
 
 #include "view/columns.h"
+#include "view/detail_view.h"
 #include "view/summary.h"
 
 namespace pw {
@@ -47,9 +48,11 @@ std::string title_text(const ScreenInput& in, const Painter& p) {
   std::string t = "procwatch";
   if (st.paused) t += " PAUSED";
   if (sys) t += " " + format_wall_time(sys->wall_ns, false, false);
+  t += "  " + std::string(view_preset(o.view).name) + " view";
+  if (o.group != GroupBy::None) t += "  by " + std::string(group_by_name(o.group));
   t += "  sort " + std::string(field(o.sort_by).header) + (o.sort_descending ? " desc" : " asc");
   if (!o.filter.empty()) t += "  filter '" + p.safe(o.filter) + "'";
-  if (o.tree) t += "  tree";
+  if (o.tree && o.group == GroupBy::None) t += o.subtree_sums ? "  tree+sums" : "  tree";
   if (!o.show_kernel_threads) t += "  no kthreads";
   if (!o.show_exited) t += "  no exited";
   t += "  every " + interval_text(o.interval_s);
@@ -124,6 +127,33 @@ void render_help(const ScreenInput& in, const Painter& p, std::size_t height, Sc
     f.lines.push_back(p.line(body[i], LineStyle::Normal));
 }
 
+void render_detail(const ScreenInput& in, const Painter& p, std::size_t height, ScreenFrame& f) {
+  const TopState& st = *in.state;
+  const ProcessKey key = *st.detail;
+  f.lines.push_back(p.safe_line("procwatch process " + std::to_string(key.pid) +
+                                    (st.paused ? " PAUSED" : "") +
+                                    " - Esc/q back, Up/Down/PgUp/PgDn scroll",
+                                LineStyle::Title));
+  const ProcessRow* row = nullptr;
+  if (in.model)
+    for (const ProcessRow& r : in.model->processes)
+      if (r.sample->key == key) row = &r;
+  std::vector<std::string> body;
+  if (!in.model)
+    body.emplace_back("collecting the first sample...");
+  else if (!row)
+    body.emplace_back("process " + std::to_string(key.pid) +
+                      " is gone (it exited before this refresh); Esc returns");
+  else
+    body = process_detail_lines(*row, in.model->interval_s(), in.text_mode);
+  const std::size_t rows = height > 1 ? height - 1 : 0;
+  const std::size_t max_scroll = body.size() > rows ? body.size() - rows : 0;
+  f.detail_scroll = std::min(st.detail_scroll, max_scroll);
+  f.body_rows = rows;
+  for (std::size_t i = f.detail_scroll; i < body.size() && f.lines.size() < height; ++i)
+    f.lines.push_back(p.safe_line(body[i], LineStyle::Normal));
+}
+
 }  // namespace
 
 ScreenFrame render_top_screen(const ScreenInput& in, int width_in, int height_in) {
@@ -135,12 +165,15 @@ ScreenFrame render_top_screen(const ScreenInput& in, int width_in, int height_in
   const Painter p(width, in.text_mode);
   f.scroll = st.scroll;
   f.help_scroll = st.help_scroll;
+  f.detail_scroll = st.detail_scroll;
 
   const std::optional<ScreenLine> status = status_line(st, p, width);
   const std::size_t avail = height - (status ? 1 : 0);
 
   if (st.help) {
     render_help(in, p, avail, f);
+  } else if (st.detail) {
+    render_detail(in, p, avail, f);
   } else {
     std::vector<ScreenLine> header = header_lines(in, p);
     // On a short screen the summary gives way first so that the column
@@ -149,7 +182,9 @@ ScreenFrame render_top_screen(const ScreenInput& in, int width_in, int height_in
     f.lines = std::move(header);
 
     if (f.lines.size() < avail && in.model) {
-      const ColumnLayout layout = make_layout(shown_fields(st.opts));
+      const bool summed = st.opts.tree && st.opts.subtree_sums && st.opts.group == GroupBy::None;
+      const ColumnLayout layout =
+          make_layout(shown_fields(st.opts), summed ? sum_mark(in.text_mode) : "");
       std::vector<ColumnSpan> spans;
       ScreenLine col = p.safe_line(header_line(layout, &spans), LineStyle::ColumnHeader);
       for (std::size_t i = 0; i < layout.columns.size() && i < spans.size(); ++i) {
@@ -178,7 +213,7 @@ ScreenFrame render_top_screen(const ScreenInput& in, int width_in, int height_in
         LineStyle style = LineStyle::Normal;
         if (i == st.selected) {
           style = LineStyle::Selected;
-        } else if (rows[i].row->exited_in_interval) {
+        } else if (rows[i].row->exited_in_interval && !is_group_row(rows[i])) {
           style = LineStyle::Exited;
         }
         f.lines.push_back(p.safe_line(row_line(layout, rows[i], dt, in.text_mode), style));

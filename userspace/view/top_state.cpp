@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "model/fields.h"
+#include "view/view_presets.h"
 
 namespace pw {
 namespace {
@@ -100,8 +101,47 @@ KeyEffect apply_prompt(TopState& s) {
       s.opts.interval_s = v;
       return KeyEffect::Rebuild;
     }
+    case PromptKind::Time:
+      if (text.empty()) return KeyEffect::Redraw;
+      s.replay_action = ReplayAction::JumpTo;
+      s.replay_target = text;
+      return KeyEffect::Redraw;
   }
   return KeyEffect::Redraw;
+}
+
+// The time keys; nullopt when the key is not one or this is not a replay.
+std::optional<KeyEffect> replay_key(TopState& s, int key) {
+  if (!s.replay) return std::nullopt;
+  auto act = [&](ReplayAction a) {
+    s.replay_action = a;
+    s.paused = true;  // stepping stops playback
+    return KeyEffect::Redraw;
+  };
+  switch (key) {
+    case '[':
+      return act(ReplayAction::StepBack);
+    case ']':
+      return act(ReplayAction::StepForward);
+    case '{':
+      return act(ReplayAction::JumpBack);
+    case '}':
+      return act(ReplayAction::JumpForward);
+    case 'J':
+      open_prompt(s, PromptKind::Time, "");
+      return KeyEffect::Redraw;
+    case '+':
+    case '=':
+      s.replay_speed = std::min(s.replay_speed * 2, kMaxReplaySpeed);
+      s.message = "playback speed " + interval_text(s.replay_speed) + "x";
+      return KeyEffect::Redraw;
+    case '-':
+      s.replay_speed = std::max(s.replay_speed / 2, kMinReplaySpeed);
+      s.message = "playback speed " + interval_text(s.replay_speed) + "x";
+      return KeyEffect::Redraw;
+    default:
+      return std::nullopt;
+  }
 }
 
 void pop_code_point(std::string& s) {
@@ -165,6 +205,67 @@ KeyEffect help_key(TopState& s, int key, std::size_t page) {
   }
 }
 
+KeyEffect detail_key(TopState& s, int key, std::size_t page) {
+  switch (key) {
+    case kKeyEscape:
+    case 'q':
+    case kKeyEnter:
+    case '\r':
+    case kKeyBackspace:
+      s.detail.reset();
+      s.detail_scroll = 0;
+      return KeyEffect::Redraw;
+    case kKeyUp:
+      if (s.detail_scroll > 0) --s.detail_scroll;
+      return KeyEffect::Redraw;
+    case kKeyDown:
+      ++s.detail_scroll;  // the renderer clamps
+      return KeyEffect::Redraw;
+    case kKeyPageUp:
+      s.detail_scroll = s.detail_scroll > page ? s.detail_scroll - page : 0;
+      return KeyEffect::Redraw;
+    case kKeyPageDown:
+      s.detail_scroll += page;
+      return KeyEffect::Redraw;
+    case kKeyHome:
+      s.detail_scroll = 0;
+      return KeyEffect::Redraw;
+    case kKeyEnd:
+      s.detail_scroll = static_cast<std::size_t>(-1) / 2;
+      return KeyEffect::Redraw;
+    case ' ':
+      s.paused = !s.paused;
+      return KeyEffect::Redraw;
+    case 'h':
+    case '?':
+    case kKeyF1:
+      s.help = true;
+      s.help_scroll = 0;
+      return KeyEffect::Redraw;
+    case kKeyF10:
+      s.quit = true;
+      return KeyEffect::Redraw;
+    default:
+      return KeyEffect::None;
+  }
+}
+
+GroupBy next_group(GroupBy g) {
+  switch (g) {
+    case GroupBy::None:
+      return GroupBy::Cgroup;
+    case GroupBy::Cgroup:
+      return GroupBy::Container;
+    case GroupBy::Container:
+      return GroupBy::Unit;
+    case GroupBy::Unit:
+      return GroupBy::User;
+    case GroupBy::User:
+      return GroupBy::None;
+  }
+  return GroupBy::None;
+}
+
 }  // namespace
 
 void append_utf8(std::string& out, char32_t cp) {
@@ -198,6 +299,8 @@ std::string prompt_label(PromptKind kind) {
       return "Sort by field: ";
     case PromptKind::Interval:
       return "Refresh interval in seconds: ";
+    case PromptKind::Time:
+      return "Go to time (12:03:10, 2026-01-15 12:03:10, +5m, -30s): ";
   }
   return "";
 }
@@ -208,6 +311,8 @@ KeyEffect handle_key(TopState& s, int key, const Table& table, std::size_t page_
   s.message.clear();
   const std::size_t page = std::max<std::size_t>(page_rows, 1);
   if (s.help) return help_key(s, key, page);
+  if (const auto effect = replay_key(s, key)) return *effect;
+  if (s.detail) return detail_key(s, key, page);
 
   const std::size_t n = table.rows.size();
   // Moving the selection pins it to that process until it goes away.
@@ -269,7 +374,39 @@ KeyEffect handle_key(TopState& s, int key, const Table& table, std::size_t page_
       return KeyEffect::Redraw;
     case 't':
       s.opts.tree = !s.opts.tree;
+      if (s.opts.tree) s.opts.group = GroupBy::None;  // a group has no parent
       return KeyEffect::Rebuild;
+    case 'S':
+      s.opts.subtree_sums = !s.opts.subtree_sums;
+      if (s.opts.subtree_sums) {
+        s.opts.tree = true;
+        s.opts.group = GroupBy::None;
+      }
+      s.message = s.opts.subtree_sums ? "tree with subtree sums: process + descendants"
+                                      : "subtree sums off: each process's own figures";
+      return KeyEffect::Rebuild;
+    case 'g':
+      s.opts.group = next_group(s.opts.group);
+      s.message = s.opts.group == GroupBy::None
+                      ? "not grouped"
+                      : "grouped by " + std::string(group_by_name(s.opts.group)) + "; g: next";
+      s.selected = 0;
+      s.selected_key.reset();
+      s.scroll = 0;
+      return KeyEffect::Rebuild;
+    case kKeyEnter:
+    case '\r': {
+      if (n == 0) return had_message ? KeyEffect::Redraw : KeyEffect::None;
+      const TableRow& row = table.rows[std::min(s.selected, n - 1)];
+      if (is_group_row(row)) {
+        s.message = "a group has no detail view; g until ungrouped, then Enter on a process";
+        return KeyEffect::Redraw;
+      }
+      s.selected_key = row.row->sample->key;
+      s.detail = row.row->sample->key;
+      s.detail_scroll = 0;
+      return KeyEffect::Redraw;
+    }
     case 'H':
       s.opts.show_kernel_threads = !s.opts.show_kernel_threads;
       s.message = s.opts.show_kernel_threads ? "showing kernel threads" : "hiding kernel threads";
@@ -286,6 +423,11 @@ KeyEffect handle_key(TopState& s, int key, const Table& table, std::size_t page_
     case kKeyEscape:
       return had_message ? KeyEffect::Redraw : KeyEffect::None;
     default:
+      if (const ViewPresetDef* v = view_preset_for_key(key)) {
+        apply_view_preset(s.opts, v->id);
+        s.message = std::string(v->title) + " view";
+        return KeyEffect::Rebuild;
+      }
       if (key >= 0x20 && key < 0x7f) {
         s.message = "unknown key '" + std::string(1, static_cast<char>(key)) + "' - h for help";
         return KeyEffect::Redraw;
@@ -321,15 +463,45 @@ std::vector<std::string> help_lines() {
       "  / o               filter: text in comm, cmdline or user; pid=N, user=NAME,",
       "                    comm=NAME match exactly; empty clears",
       "  u                 show one user's processes; empty shows all",
+      "  1-4  c i n m      views: CPU, storage IO, network, memory (see Views)",
       "  t                 tree: children under their parent",
+      "  S                 tree with subtree sums: a process plus all its descendants",
+      "  g                 group rows by cgroup, container, unit, user, then none",
+      "  Enter             details of the selected process; Esc or q returns",
       "  H                 show / hide kernel threads",
       "  d                 refresh interval in seconds",
       "  Up Down PgUp PgDn move the selection; Home returns to the top",
       "  Esc               cancel a prompt",
       "  Ctrl-L            redraw the screen",
       "",
-      "Fields (name, column, unit: description)",
+      "Replay of a recording (procwatch replay, top --db)",
+      "  space             play / pause",
+      "  [ ]               one sample back / forward",
+      "  { }               ten samples back / forward",
+      "  J                 jump to a time: 12:03:10, 2026-01-15 12:03:10, +5m, -30s",
+      "  + -               play faster / slower",
+      "",
+      "Views (key, name: columns; sorted by the first named)",
   };
+  for (const ViewPresetDef& v : all_view_presets()) {
+    std::string line = "  ";
+    line += v.digit_key;
+    line += ' ';
+    line += v.letter_key;
+    line += "  " + std::string(v.name) + ": " + std::string(field(v.sort_by).name) + " |";
+    for (const FieldId id : v.fields) line += " " + std::string(field(id).header);
+    out.push_back(std::move(line));
+  }
+  for (const char* line : {
+           "",
+           "Grouped rows add up their processes' counts, rates and sizes (PROCS",
+           "counts them); latency percentiles come from their merged histograms;",
+           "an attribute shows only when all members share it. Subtree sums (S)",
+           "put a sigma (+ on ASCII terminals) before the titles of summed columns.",
+           "",
+           "Fields (name, column, unit: description)",
+       })
+    out.emplace_back(line);
   for (const FieldDef& f : all_fields()) {
     char buf[96];
     std::snprintf(buf, sizeof buf, "  %-20.*s %-8.*s %-4.*s ", static_cast<int>(f.name.size()),

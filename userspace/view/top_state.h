@@ -27,7 +27,18 @@ inline constexpr int kKeyF10 = 0x110009;
 inline constexpr int kKeyEnter = '\n';
 inline constexpr int kKeyEscape = 0x1b;
 
-enum class PromptKind : std::uint8_t { None, Filter, User, Sort, Interval };
+enum class PromptKind : std::uint8_t { None, Filter, User, Sort, Interval, Time };
+
+// Replay only (the feed is a SeekableFeed): what a time key asked for; the
+// UI shell carries it out and resets it.
+enum class ReplayAction : std::uint8_t {
+  None,
+  StepBack,      // [  one sample back
+  StepForward,   // ]  one sample forward
+  JumpBack,      // {  ten samples back
+  JumpForward,   // }  ten samples forward
+  JumpTo,        // J  the time in replay_target
+};
 
 struct TopState {
   ViewOptions opts;
@@ -38,10 +49,22 @@ struct TopState {
   std::optional<ProcessKey> selected_key;  // follows the process across refreshes
   std::size_t scroll = 0;                  // first table row on screen
   std::size_t help_scroll = 0;
+  // Enter: the process shown in the detail view until Esc or q.
+  std::optional<ProcessKey> detail;
+  std::size_t detail_scroll = 0;
   PromptKind prompt = PromptKind::None;
   std::string input;    // what was typed at the prompt (UTF-8)
   std::string message;  // feedback until the next key
+  // Replay of a recording: space plays / pauses, time keys move.
+  bool replay = false;
+  double replay_speed = 1.0;  // recorded seconds per second while playing
+  ReplayAction replay_action = ReplayAction::None;
+  std::string replay_target;  // JumpTo: what was typed at the prompt
 };
+
+// Replay playback speeds that + and - step through.
+inline constexpr double kMinReplaySpeed = 0.125;
+inline constexpr double kMaxReplaySpeed = 64.0;
 
 // The shortest and longest refresh interval 'd' accepts, in seconds.
 inline constexpr double kMinIntervalS = 0.1;

@@ -15,9 +15,12 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/log.h"
+#include "view/seekable_feed.h"
+#include "view/summary.h"
 #include "view/table.h"
 #include "view/top_screen.h"
 #include "view/top_state.h"
@@ -235,6 +238,59 @@ std::optional<int> map_key(int rc, wint_t ch) {
   }
 }
 
+// Replay: the recorded time to the next sample, shortened by the speed.
+Clock::duration replay_frame_delay(const Model& model, const TopState& state) {
+  const double recorded = model.interval_s() > 0 ? model.interval_s() : state.opts.interval_s;
+  const double seconds = std::max(recorded / state.replay_speed, 0.02);
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+}
+
+// "Replay 12:03:10, sample 120 of 3600, paused ..." above the notices.
+std::string replay_status(const SeekableFeed& feed, const TopState& state) {
+  char speed[32];
+  std::snprintf(speed, sizeof speed, "%gx", state.replay_speed);
+  return "Replay " + format_wall_time(feed.wall_ns_at(feed.position()), false) + ", sample " +
+         std::to_string(feed.position() + 1) + " of " + std::to_string(feed.size()) + ", " +
+         (state.paused ? std::string("paused") : "playing " + std::string(speed)) +
+         " - space play, [ ] step, { } 10 steps, J jump to time, + - speed";
+}
+
+// Carries out the time key the state holds; the new Model, if it moved.
+std::optional<Model> run_replay_action(SeekableFeed& feed, TopState& state) {
+  const ReplayAction action = std::exchange(state.replay_action, ReplayAction::None);
+  const std::size_t pos = feed.position();
+  const std::size_t last = feed.size() - 1;
+  auto to = [&](std::size_t index) -> std::optional<Model> {
+    if (index == pos) {
+      state.message = pos == 0 ? "start of the recording" : "end of the recording";
+      return std::nullopt;
+    }
+    return feed.seek(index);
+  };
+  switch (action) {
+    case ReplayAction::None:
+      return std::nullopt;
+    case ReplayAction::StepBack:
+      return to(pos > 0 ? pos - 1 : 0);
+    case ReplayAction::StepForward:
+      return to(std::min(pos + 1, last));
+    case ReplayAction::JumpBack:
+      return to(pos > 10 ? pos - 10 : 0);
+    case ReplayAction::JumpForward:
+      return to(std::min(pos + 10, last));
+    case ReplayAction::JumpTo: {
+      std::string error;
+      const auto index = feed.find_time(state.replay_target, &error);
+      if (!index) {
+        state.message = error;
+        return std::nullopt;
+      }
+      return feed.seek(*index);
+    }
+  }
+  return std::nullopt;
+}
+
 TextMode terminal_text_mode() {
   const char* codeset = nl_langinfo(CODESET);
   return codeset && std::strcmp(codeset, "UTF-8") == 0 ? TextMode::Utf8 : TextMode::Ascii;
@@ -269,29 +325,52 @@ int run_top_ui(ModelFeed& feed, ViewOptions opts) {
     sync_selection(state, table);
   };
 
+  // A recording: start paused on the chosen sample; time keys move.
+  SeekableFeed* const replay = dynamic_cast<SeekableFeed*>(&feed);
+  if (replay) {
+    state.replay = true;
+    state.paused = true;
+  }
+  auto show = [&](Model m) {
+    model = std::move(m);
+    notices = feed.notices();
+    for (std::string& line : LogCapture::recent(2)) notices.push_back(std::move(line));
+    rebuild();
+    dirty = true;
+  };
+
   while (!state.quit && !g_stop_ui) {
     feed.tick();
     const auto now = Clock::now();
-    if (!state.paused && now >= next_refresh) {
-      model = feed.next();
-      notices = feed.notices();
-      for (std::string& line : LogCapture::recent(2)) notices.push_back(std::move(line));
-      rebuild();
+    if (!model || (!state.paused && now >= next_refresh)) {
+      show(feed.next());
       const bool has_rates = model->interval_s() > 0;
-      next_refresh =
-          now + (has_rates ? std::chrono::duration_cast<Clock::duration>(
-                                 std::chrono::duration<double>(state.opts.interval_s))
-                           : std::chrono::duration_cast<Clock::duration>(kFirstRefreshDelay));
-      dirty = true;
+      if (replay) {
+        next_refresh = now + replay_frame_delay(*model, state);
+        if (replay->at_end() && !state.paused) {
+          state.paused = true;
+          state.message = "end of the recording";
+        }
+      } else {
+        next_refresh =
+            now + (has_rates
+                       ? std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                             state.opts.interval_s * feed.interval_scale()))
+                       : std::chrono::duration_cast<Clock::duration>(kFirstRefreshDelay));
+      }
     }
 
     int width = 0, height = 0;
     getmaxyx(stdscr, height, width);
     if (dirty) {
-      const ScreenInput in{model ? &*model : nullptr, &table, &notices, &state, text_mode};
+      std::vector<std::string> shown_notices;
+      if (replay) shown_notices.push_back(replay_status(*replay, state));
+      shown_notices.insert(shown_notices.end(), notices.begin(), notices.end());
+      const ScreenInput in{model ? &*model : nullptr, &table, &shown_notices, &state, text_mode};
       frame = render_top_screen(in, width, height);
       state.scroll = frame.scroll;
       state.help_scroll = frame.help_scroll;
+      state.detail_scroll = frame.detail_scroll;
       paint(curses, frame, width);
       dirty = false;
     }
@@ -315,12 +394,23 @@ int run_top_ui(ModelFeed& feed, ViewOptions opts) {
     const std::optional<int> key = map_key(rc, ch);
     if (!key) continue;
     const double interval_before = state.opts.interval_s;
+    const bool was_paused = state.paused;
     const KeyEffect effect = handle_key(state, *key, table, frame.body_rows);
     if (effect == KeyEffect::Rebuild) rebuild();
     if (effect != KeyEffect::None) dirty = true;
+    if (replay && state.replay_action != ReplayAction::None) {
+      if (auto m = run_replay_action(*replay, state)) show(std::move(*m));
+      dirty = true;
+    }
+    if (replay && was_paused && !state.paused) {
+      // Playing from the end starts over; otherwise the next frame now.
+      if (replay->at_end()) show(replay->seek(0));
+      next_refresh = Clock::now();
+    }
     if (state.opts.interval_s != interval_before && model && model->interval_s() > 0)
-      next_refresh = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                        std::chrono::duration<double>(state.opts.interval_s));
+      next_refresh =
+          Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                             state.opts.interval_s * feed.interval_scale()));
   }
   return 0;
 }
