@@ -16,6 +16,14 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 		return 0;                   \
 	}
 
+/* procwatch's lifecycle programs are on_process_*: match their names. */
+#define EMPTY_TP_BTF_AS(hook, name)         \
+	SEC("tp_btf/" #hook)                \
+	int BPF_PROG(empty_##name)          \
+	{                                   \
+		return 0;                   \
+	}
+
 #define EMPTY_TRACEPOINT(category, hook)        \
 	SEC("tracepoint/" #category "/" #hook)  \
 	int empty_##hook(void *ctx)             \
@@ -24,9 +32,9 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 	}
 
 EMPTY_TP_BTF(sched_switch)
-EMPTY_TP_BTF(sched_process_fork)
-EMPTY_TP_BTF(sched_process_exec)
-EMPTY_TP_BTF(sched_process_exit)
+EMPTY_TP_BTF_AS(sched_process_fork, process_fork)
+EMPTY_TP_BTF_AS(sched_process_exec, process_exec)
+EMPTY_TP_BTF_AS(sched_process_exit, process_exit)
 EMPTY_TP_BTF(block_bio_queue)
 EMPTY_TP_BTF(block_io_start)
 EMPTY_TP_BTF(block_rq_issue)
