@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "model/cgroup_identity.h"
+
+#include <gtest/gtest.h>
 
 namespace pw {
 namespace {
@@ -18,8 +18,10 @@ TEST(CgroupIdentity, CgroupfsDriverAndKubernetes) {
   auto id = cgroup_identity("/docker/" + kId);
   EXPECT_EQ(id.container_id, kId.substr(0, 12));
   EXPECT_EQ(id.runtime, "docker");
-  id = cgroup_identity("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1.slice/"
-                       "cri-containerd-" + kId + ".scope");
+  id = cgroup_identity(
+      "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1.slice/"
+      "cri-containerd-" +
+      kId + ".scope");
   EXPECT_EQ(id.container_id, kId.substr(0, 12));
   EXPECT_EQ(id.runtime, "containerd");
   id = cgroup_identity("/machine.slice/libpod-" + kId + ".scope/container");

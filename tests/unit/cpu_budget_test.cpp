@@ -1,8 +1,8 @@
 // The budget controller on synthetic costs: it degrades in the documented
 // order and recovers in reverse when load falls.
-#include <gtest/gtest.h>
-
 #include "collect/cpu_budget.h"
+
+#include <gtest/gtest.h>
 
 namespace pw {
 namespace {
@@ -87,7 +87,7 @@ TEST(CpuBudget, IntervalsWithoutKernelFiguresDoNotCountForOrAgainstTheKernelBudg
 
 TEST(CpuBudget, RecoversInReverseOrderOnceWellUnderBudget) {
   CpuBudget b(config(), {"net"});
-  for (int i = 0; i < 3; ++i) b.update(cost(2.0));           // interval x2
+  for (int i = 0; i < 3; ++i) b.update(cost(2.0));                  // interval x2
   for (int i = 0; i < 3; ++i) b.update(cost(0.2, {{"net", 3.0}}));  // net off
   ASSERT_EQ(b.interval_factor(), 2);
   ASSERT_EQ(b.disabled_probes().size(), 1u);

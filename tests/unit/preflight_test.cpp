@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "probe/preflight.h"
+
+#include <gtest/gtest.h>
 
 namespace pw {
 namespace {

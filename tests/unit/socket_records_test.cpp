@@ -1,7 +1,6 @@
 // Socket iterator records -> connections, and device names from sysfs.
-#include <gtest/gtest.h>
-
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 
 #include <cstring>
 #include <filesystem>

@@ -1,11 +1,12 @@
 // Decoding of iterator records and ring-buffer events, on bytes built the
 // way the BPF programs lay them out (bpf/procwatch_abi.h).
+#include "collect/task_records.h"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <vector>
 
-#include "collect/task_records.h"
 #include "procwatch_abi.h"
 
 namespace pw {

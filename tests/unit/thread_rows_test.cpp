@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "model/thread_rows.h"
+
+#include <gtest/gtest.h>
 
 namespace pw {
 namespace {
