@@ -3,10 +3,10 @@
 // process-sample, and replay seek time in a 24 h recording (86,400 samples
 // at 1 s; 50 processes so the file is made in seconds, see bench/README.md).
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <random>
-#include <unistd.h>
 
 #include "store/reader.h"
 #include "store/schema.h"
@@ -19,7 +19,9 @@ constexpr std::uint64_t kWall0 = 1'768'478'400ULL * kSec;
 
 // `n` processes; each sample, a process changes with probability `active`
 // (a few counters and a run-queue bucket, like a daemon waking up), and
-// 2% of them change a lot (busy: CPU, faults, IO, RSS).
+// 2% of them change a lot (busy: CPU, faults, IO, RSS). Off-CPU time grows
+// as the kernel's does (lifetime - on-CPU - run-queue wait, read per task
+// with +-50 us of jitter), so every process has a small row every sample.
 class Host {
  public:
   Host(std::size_t n, double active, std::uint64_t seed = 1) : rng_(seed), active_(active) {
@@ -55,11 +57,12 @@ class Host {
     std::uniform_real_distribution<double> u(0, 1);
     for (std::size_t i = 0; i < procs_.size(); ++i) {
       pw::ProcessSample& p = procs_[i];
+      const std::uint64_t runtime = p.counters.get_or_zero(pw::Counter::RuntimeNs);
+      const std::uint64_t runq = p.counters.get_or_zero(pw::Counter::RunqWaitNs);
       const bool busy = i % 50 == 0;
       if (busy || u(rng_) < active_) {
         p.counters.add(pw::Counter::RuntimeNs, 10'000 + rng_() % (busy ? 900'000'000 : 500'000));
         p.counters.add(pw::Counter::VolCtxSw, 1 + rng_() % 5);
-        p.counters.add(pw::Counter::OffCpuNs, rng_() % kSec);
         p.counters.add(pw::Counter::RunqWaits, 1 + rng_() % 5);
         p.counters.add(pw::Counter::RunqWaitNs, rng_() % 50'000);
         p.runq_hist.add(10 + static_cast<int>(rng_() % 4), 1 + rng_() % 5);
@@ -70,6 +73,11 @@ class Host {
           p.counters.set(pw::Counter::RssAnonBytes, (rng_() % 100000) << 12);
         }
       }
+      const std::uint64_t ran = p.counters.get_or_zero(pw::Counter::RuntimeNs) - runtime +
+                                p.counters.get_or_zero(pw::Counter::RunqWaitNs) - runq;
+      const std::uint64_t lifetime = kSec * p.num_threads;
+      p.counters.add(pw::Counter::OffCpuNs,
+                     (lifetime > ran ? lifetime - ran : 0) + rng_() % 100'000 - 50'000);
     }
     s.processes = procs_;
     return s;
@@ -131,8 +139,8 @@ BENCHMARK(BM_WriterInsert)
 
 // A recording at 1 s, made once and kept in the temp dir between runs.
 std::filesystem::path recording(std::size_t samples, std::size_t processes) {
-  const auto p = bench_dir() / ("rec-" + std::to_string(samples) + "x" +
-                                std::to_string(processes) + "-v1.db");
+  const auto p =
+      bench_dir() / ("rec-" + std::to_string(samples) + "x" + std::to_string(processes) + "-v1.db");
   if (!std::filesystem::exists(p)) {
     const auto tmp = bench_dir() / ("rec-" + std::to_string(::getpid()) + ".tmp.db");
     std::filesystem::remove(tmp);

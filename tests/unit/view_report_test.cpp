@@ -104,7 +104,8 @@ std::unique_ptr<Recorded> record_known() {
       s.events.push_back(oom);
     }
     std::vector<AlertRecord> alerts;
-    if (i == 4) alerts.push_back({s.system.wall_ns, "warning", "cpu_high", ps[0].key, "burner hot"});
+    if (i == 4)
+      alerts.push_back({s.system.wall_ns, "warning", "cpu_high", ps[0].key, "burner hot"});
     if (i == 6) alerts.push_back({s.system.wall_ns, "critical", "x", std::nullopt, "<i>boom</i>"});
     r->writer->write(s, 0, alerts);
     r->samples.push_back(s);
@@ -164,8 +165,7 @@ TEST(ViewReport, BucketsAndRange) {
   EXPECT_TRUE(std::is_sorted(d.times.begin(), d.times.end()));
   o.max_points = 600;
   o.from_wall_ns = kWall0 + 6 * kSec;
-  const ReportData part = build_report(*rec->reader, rec->reader->info(),
-                                       rec->reader->alerts(), o);
+  const ReportData part = build_report(*rec->reader, rec->reader->info(), rec->reader->alerts(), o);
   EXPECT_EQ(part.samples, 4u);
   EXPECT_TRUE(part.started.empty());  // "short" is outside the range
   EXPECT_EQ(part.alerts.size(), 1u);

@@ -28,7 +28,7 @@ enum MetaField : std::uint32_t {
   kPpid,
   kComm,
   kCmdline,
-  kExitStatus,    // 0 = none, else status + 1
+  kExitStatus,     // 0 = none, else status + 1
   kExitNsPresent,  // 0 or 1
   kExitNs,
   kUid,
@@ -46,6 +46,13 @@ std::uint64_t zigzag(std::int64_t v) {
 }
 
 void set_bit(std::uint64_t* words, std::uint32_t bit) { words[bit / 56] |= 1ULL << (bit % 56); }
+
+// Off-CPU time a process gained if every thread was blocked whenever it was
+// neither running nor waiting to run (arithmetic modulo 2^64, like deltas).
+std::uint64_t predicted_offcpu(std::uint64_t elapsed_ns, std::uint32_t threads,
+                               std::uint64_t runtime_delta, std::uint64_t runq_wait_delta) {
+  return elapsed_ns * threads - runtime_delta - runq_wait_delta;
+}
 
 // ---- meta ----------------------------------------------------------------
 
@@ -102,12 +109,16 @@ void decode_meta(ByteReader& r, ProcessSample& p, StringResolver& strings) {
         p.cmdline = strings.resolve(v);
         break;
       case kExitStatus:
-        if (v) p.exit_status = static_cast<std::uint32_t>(v - 1);
-        else p.exit_status.reset();
+        if (v)
+          p.exit_status = static_cast<std::uint32_t>(v - 1);
+        else
+          p.exit_status.reset();
         break;
       case kExitNsPresent:
-        if (v) p.exit_ns = p.exit_ns.value_or(0);
-        else p.exit_ns.reset();
+        if (v)
+          p.exit_ns = p.exit_ns.value_or(0);
+        else
+          p.exit_ns.reset();
         break;
       case kExitNs:
         if (p.exit_ns) p.exit_ns = v;
@@ -263,8 +274,7 @@ double decode_load(ByteReader& r) {
 
 void write_bitmap(ByteWriter& w, const std::uint64_t* words56, std::size_t n_words) {
   while (n_words > 1 && words56[n_words - 1] == 0) --n_words;
-  for (std::size_t i = 0; i < n_words; ++i)
-    w.varint(words56[i] << 1 | (i + 1 < n_words ? 1 : 0));
+  for (std::size_t i = 0; i < n_words; ++i) w.varint(words56[i] << 1 | (i + 1 < n_words ? 1 : 0));
 }
 
 void read_bitmap(ByteReader& r, std::vector<std::uint32_t>& out, std::uint32_t limit) {
@@ -282,6 +292,19 @@ void read_bitmap(ByteReader& r, std::vector<std::uint32_t>& out, std::uint32_t l
   }
 }
 
+void CounterNames::set(std::uint32_t id, Counter c) {
+  if (counter.size() <= id) counter.resize(id + 1);
+  counter[id] = c;
+  if (c == Counter::RuntimeNs) runtime_id = id;
+  if (c == Counter::RunqWaitNs) runq_wait_id = id;
+  if (c == Counter::OffCpuNs) offcpu_id = id;
+}
+
+void apply_unlisted(StoredProcess& s, std::uint64_t elapsed_ns, const CounterNames& names) {
+  if (names.offcpu_id && names.offcpu_id < s.present.size() && s.present[names.offcpu_id])
+    s.values[names.offcpu_id] += predicted_offcpu(elapsed_ns, s.sample.num_threads, 0, 0);
+}
+
 ProcessSample StoredProcess::materialize(const CounterNames& names) const {
   ProcessSample p = sample;
   const std::size_t n = std::min(values.size(), names.counter.size());
@@ -291,7 +314,7 @@ ProcessSample StoredProcess::materialize(const CounterNames& names) const {
 }
 
 bool encode_process(ByteWriter& w, const ProcessSample* base, const ProcessSample& cur,
-                    const CounterIds& ids, StringInterner& strings) {
+                    std::uint64_t elapsed_ns, const CounterIds& ids, StringInterner& strings) {
   std::string& out = w.buffer();
   const std::size_t start = out.size();
   out.push_back(0);  // flags, patched below
@@ -310,6 +333,17 @@ bool encode_process(ByteWriter& w, const ProcessSample* base, const ProcessSampl
   std::uint64_t changed[kWords] = {};
   bool presence_changed = false;
   std::uint32_t max_bit = 0;
+  // The value stored for each counter: its change, except off-CPU time's
+  // change minus its prediction (see codec.h).
+  std::array<std::uint64_t, kCounterCount> stored{};
+  for (std::size_t i = 0; i < kCounterCount; ++i) {
+    const auto c = static_cast<Counter>(i);
+    stored[i] = cur.counters.get_or_zero(c) - (base ? base->counters.get_or_zero(c) : 0);
+  }
+  if (base && base->counters.has(Counter::OffCpuNs) && cur.counters.has(Counter::OffCpuNs))
+    stored[static_cast<std::size_t>(Counter::OffCpuNs)] -= predicted_offcpu(
+        elapsed_ns, cur.num_threads, stored[static_cast<std::size_t>(Counter::RuntimeNs)],
+        stored[static_cast<std::size_t>(Counter::RunqWaitNs)]);
   for (std::size_t i = 0; i < kCounterCount; ++i) {
     const auto c = static_cast<Counter>(i);
     const std::uint32_t bit = ids.db_id[i] - 1;
@@ -317,7 +351,7 @@ bool encode_process(ByteWriter& w, const ProcessSample* base, const ProcessSampl
     const bool had = base && base->counters.has(c);
     if (has) set_bit(present, bit);
     if (has != had) presence_changed = true;
-    if (cur.counters.get_or_zero(c) != (base ? base->counters.get_or_zero(c) : 0)) {
+    if (stored[i] != 0) {
       set_bit(changed, bit);
       max_bit = std::max(max_bit, bit);
     }
@@ -340,10 +374,8 @@ bool encode_process(ByteWriter& w, const ProcessSample* base, const ProcessSampl
       if (changed[bit / 56] & (1ULL << (bit % 56))) order[n++] = {bit, i};
     }
     std::sort(order.begin(), order.begin() + static_cast<long>(n));
-    for (std::size_t k = 0; k < n; ++k) {
-      const auto c = static_cast<Counter>(order[k].second);
-      w.delta(base ? base->counters.get_or_zero(c) : 0, cur.counters.get_or_zero(c));
-    }
+    for (std::size_t k = 0; k < n; ++k)
+      w.svarint(static_cast<std::int64_t>(stored[order[k].second]));
   }
 
   if (encode_hist(w, base ? &base->runq_hist : nullptr, cur.runq_hist)) flags |= kRunqHist;
@@ -374,8 +406,9 @@ bool encode_process(ByteWriter& w, const ProcessSample* base, const ProcessSampl
   return true;
 }
 
-void decode_process(ByteReader& r, StoredProcess& s, std::size_t counter_ids,
-                    StringResolver& strings) {
+bool decode_process(ByteReader& r, StoredProcess& s, std::uint64_t elapsed_ns,
+                    const CounterNames& names, StringResolver& strings) {
+  const std::size_t counter_ids = names.counter.size();
   const std::uint64_t flags = r.varint();
   if (flags & ~static_cast<std::uint64_t>(kKnownFlags))
     throw DecodeError("unknown process section (written by a newer procwatch?)");
@@ -393,6 +426,11 @@ void decode_process(ByteReader& r, StoredProcess& s, std::size_t counter_ids,
   if (flags & kMeta) decode_meta(r, s.sample, strings);
   // Dictionary ids are 1-based: bit b is id b + 1.
   thread_local std::vector<std::uint32_t> bits;
+  // The off-CPU prediction needs the values before and the presence on
+  // both sides (ids are 0 when the dictionary lacks a counter).
+  const bool had_offcpu = !(flags & kNew) && names.offcpu_id && s.present[names.offcpu_id];
+  const std::uint64_t runtime_before = s.values[names.runtime_id];
+  const std::uint64_t runq_before = s.values[names.runq_wait_id];
   if (flags & kPresence) {
     bits.clear();
     read_bitmap(r, bits, static_cast<std::uint32_t>(counter_ids - 1));
@@ -404,10 +442,17 @@ void decode_process(ByteReader& r, StoredProcess& s, std::size_t counter_ids,
     read_bitmap(r, bits, static_cast<std::uint32_t>(counter_ids - 1));
     for (const std::uint32_t b : bits) s.values[b + 1] = r.apply_delta(s.values[b + 1]);
   }
+  if (had_offcpu && s.present[names.offcpu_id]) {
+    s.values[names.offcpu_id] +=
+        predicted_offcpu(elapsed_ns, s.sample.num_threads,
+                         names.runtime_id ? s.values[names.runtime_id] - runtime_before : 0,
+                         names.runq_wait_id ? s.values[names.runq_wait_id] - runq_before : 0);
+  }
   if (flags & kRunqHist) decode_hist(r, s.sample.runq_hist);
   if (flags & kIoHist) decode_hist(r, s.sample.io_hist);
   if (flags & kDevices) decode_devices(r, s.sample.devices, strings);
   if (flags & kConnections) decode_connections(r, s.sample.connections, strings);
+  return (flags & kNew) != 0;
 }
 
 void encode_system(ByteWriter& w, const SystemSample* base, const SystemSample& cur,
@@ -441,8 +486,8 @@ void decode_system(ByteReader& r, SystemSample& s, StringResolver& strings) {
   s.hostname = strings.resolve(r.varint());
   if (r.done()) return;
   s.num_cpus = static_cast<std::uint32_t>(r.varint());
-  std::uint64_t* cpu[] = {&s.cpu.user_ns, &s.cpu.nice_ns,   &s.cpu.system_ns,  &s.cpu.idle_ns,
-                          &s.cpu.iowait_ns, &s.cpu.irq_ns, &s.cpu.softirq_ns, &s.cpu.steal_ns};
+  std::uint64_t* cpu[] = {&s.cpu.user_ns,   &s.cpu.nice_ns, &s.cpu.system_ns,  &s.cpu.idle_ns,
+                          &s.cpu.iowait_ns, &s.cpu.irq_ns,  &s.cpu.softirq_ns, &s.cpu.steal_ns};
   for (std::uint64_t* v : cpu) {
     if (r.done()) return;
     *v = r.apply_delta(*v);

@@ -25,6 +25,15 @@
 //           the item at the same position when that has the same identity
 // Counters are numbered by the database's counter dictionary (table
 // counters), never by the enum, so counters added later need no new schema.
+//
+// Off-CPU time is predicted: the kernel's figure is lifetime - on-CPU -
+// run-queue wait, so a blocked process gains the elapsed time per thread
+// every sample. Between two samples `elapsed` apart, offcpu_ns is stored as
+// its change minus elapsed * threads - the change of runtime_ns and
+// runq_wait_ns (when offcpu_ns is measured in both), and a process that is
+// not listed at all gained exactly elapsed * threads of it. A process that
+// slept through the interval then costs a few bytes (the residual is the
+// jitter of the moment each task was read), or nothing when it is exact.
 // Strings are ids in the database's string dictionary (0 = empty string).
 // All integers: no derived figure, no floating point (load averages are
 // stored in hundredths, exactly as /proc/loadavg prints them).
@@ -135,18 +144,21 @@ class StringResolver {
 
 // Counter enum <-> dictionary ids (1-based row ids of table counters).
 struct CounterIds {
-  static constexpr std::uint32_t kMaxId = 8 * 56;  // bitmap words in encode_process
+  static constexpr std::uint32_t kMaxId = 8 * 56;    // bitmap words in encode_process
   std::array<std::uint32_t, kCounterCount> db_id{};  // per Counter, 1..kMaxId
 };
 struct CounterNames {
   // Per dictionary id (index = id): the Counter this binary knows it as.
   std::vector<std::optional<Counter>> counter;
+  // Dictionary ids of the counters the off-CPU prediction uses (0: absent).
+  std::uint32_t runtime_id = 0, runq_wait_id = 0, offcpu_id = 0;
+  void set(std::uint32_t id, Counter c);
 };
 
 // A process as the reader rebuilds it: counters by dictionary id, so values
 // of counters this binary does not know are still decoded (and ignored).
 struct StoredProcess {
-  ProcessSample sample;  // counters left empty here; see values/present
+  ProcessSample sample;               // counters left empty here; see values/present
   std::vector<std::uint64_t> values;  // index = dictionary id
   std::vector<bool> present;
   // The ProcessSample with counters filled in.
@@ -155,14 +167,18 @@ struct StoredProcess {
 
 // The writer side of one entry: appends the entry encoding cur against base
 // (nullptr: new process or keyframe) and returns true, or appends nothing
-// and returns false when base is given and nothing changed.
+// and returns false when base is given and nothing changed beyond the
+// off-CPU prediction. elapsed_ns: monotonic time since the base's sample.
 bool encode_process(ByteWriter& w, const ProcessSample* base, const ProcessSample& cur,
-                    const CounterIds& ids, StringInterner& strings);
+                    std::uint64_t elapsed_ns, const CounterIds& ids, StringInterner& strings);
 
 // The reader side: applies one entry to `state` (reset first when the
-// entry says New).
-void decode_process(ByteReader& r, StoredProcess& state, std::size_t counter_ids,
-                    StringResolver& strings);
+// entry says New). Returns whether it was New (it needs no baseline).
+bool decode_process(ByteReader& r, StoredProcess& state, std::uint64_t elapsed_ns,
+                    const CounterNames& names, StringResolver& strings);
+
+// What a process not listed in a sample gained: the predicted off-CPU time.
+void apply_unlisted(StoredProcess& state, std::uint64_t elapsed_ns, const CounterNames& names);
 
 // System section (without its length prefix); base nullptr = keyframe.
 void encode_system(ByteWriter& w, const SystemSample* base, const SystemSample& cur,

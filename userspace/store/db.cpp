@@ -33,9 +33,9 @@ Database Database::open(const std::filesystem::path& path, Mode mode) {
   Database d;
   d.name_ = path.string();
   d.read_only_ = mode == Mode::ReadOnly;
-  const int flags = SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX |
-                    (d.read_only_ ? SQLITE_OPEN_READONLY
-                                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  const int flags =
+      SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX |
+      (d.read_only_ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   const std::string uri = file_uri(path, d.read_only_ ? "mode=ro" : "mode=rwc");
   const int rc = sqlite3_open_v2(uri.c_str(), &d.db_, flags, nullptr);
   if (rc != SQLITE_OK) {
@@ -51,8 +51,8 @@ Database Database::open(const std::filesystem::path& path, Mode mode) {
 Database Database::open_memory() {
   Database d;
   d.name_ = ":memory:";
-  const int rc = sqlite3_open_v2(":memory:", &d.db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(":memory:", &d.db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   if (rc != SQLITE_OK) throw StoreError("cannot open an in-memory database", rc);
   sqlite3_extended_result_codes(d.db_, 1);
   return d;

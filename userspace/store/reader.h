@@ -40,7 +40,7 @@ class SessionReader : public SampleSource {
   std::int64_t sample_id(std::size_t index) const { return index_.at(index).id; }
   // Alerts of the whole session, in order.
   std::vector<AlertRecord> alerts();
-  // Decoded-entry count since the last load (for tests of seek cost).
+  // Process entries decoded since this reader was opened (seek cost).
   std::size_t entries_decoded() const { return entries_decoded_; }
 
  private:
@@ -76,6 +76,8 @@ class SessionReader : public SampleSource {
   SystemSample system_;
   std::optional<std::size_t> cursor_;
   std::shared_ptr<const Sample> loaded_;
+  static constexpr std::size_t kRecent = 4;
+  std::vector<std::pair<std::size_t, std::shared_ptr<const Sample>>> recent_;
   std::size_t entries_decoded_ = 0;
 };
 

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <system_error>
 
 namespace pw {
@@ -29,7 +30,8 @@ CREATE TABLE sessions(
   interval_ns INTEGER NOT NULL,
   filters TEXT NOT NULL,               -- JSON: {"pid": [...], "comm": [...], "cgroup": [...]}
   keyframe_max_samples INTEGER NOT NULL,
-  queue_drops INTEGER NOT NULL DEFAULT 0  -- samples dropped before the writer (see samples)
+  queue_drops INTEGER NOT NULL DEFAULT 0, -- samples dropped before the writer (see samples)
+  notices TEXT NOT NULL DEFAULT '[]'    -- JSON: what was degraded while recording
 );
 
 -- Counter dictionary: data blobs refer to counters by these ids, so a
@@ -119,14 +121,13 @@ CREATE TABLE alerts(
 
 void create_v1(Database& db) {
   db.exec(kSchemaV1);
-  db.exec("INSERT INTO meta VALUES ('format', 'procwatch recording'), ('read_compat', '1'),"
-          " ('created_by', 'procwatch " PROCWATCH_VERSION "')");
+  db.exec(
+      "INSERT INTO meta VALUES ('format', 'procwatch recording'), ('read_compat', '1'),"
+      " ('created_by', 'procwatch " PROCWATCH_VERSION "')");
   db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
 }
 
-bool has_tables(Database& db) {
-  return db.query_int("SELECT count(*) FROM sqlite_schema") > 0;
-}
+bool has_tables(Database& db) { return db.query_int("SELECT count(*) FROM sqlite_schema") > 0; }
 
 std::int64_t application_id(Database& db) { return db.query_int("PRAGMA application_id"); }
 
@@ -218,13 +219,10 @@ FileCheck check_file(const std::filesystem::path& path) {
   const bool has_wal = std::filesystem::exists(wal, ec);
   if (size % page_size != 0 && !has_wal)
     return {FileKind::Truncated, "its size is not a whole number of pages"};
-  if (count_valid && pages > 0 && size < static_cast<std::uintmax_t>(pages) * page_size &&
-      !has_wal)
-    return {FileKind::Truncated, "it is shorter than its header says (" +
-                                     std::to_string(size) + " of " +
-                                     std::to_string(static_cast<std::uintmax_t>(pages) *
-                                                    page_size) +
-                                     " bytes)"};
+  if (count_valid && pages > 0 && size < static_cast<std::uintmax_t>(pages) * page_size && !has_wal)
+    return {FileKind::Truncated,
+            "it is shorter than its header says (" + std::to_string(size) + " of " +
+                std::to_string(static_cast<std::uintmax_t>(pages) * page_size) + " bytes)"};
   return {FileKind::Sqlite, ""};
 }
 
@@ -238,8 +236,7 @@ void migrate(Database& db, int target, std::span<const Migration> steps) {
     for (const Migration& m : steps)
       if (m.from == version) step = &m;
     if (!step || step->to <= version)
-      throw StoreError(db.name() + ": no migration from schema version " +
-                       std::to_string(version));
+      throw StoreError(db.name() + ": no migration from schema version " + std::to_string(version));
     Transaction tx(db);
     step->apply(db);
     db.exec("PRAGMA user_version = " + std::to_string(step->to));
@@ -290,18 +287,34 @@ void configure_for_writing(Database& db) {
   db.exec("PRAGMA synchronous = NORMAL");
 }
 
-Database open_for_append(const std::filesystem::path& path) {
+void verify_for_append(const std::filesystem::path& path) {
   const FileCheck check = check_file(path);
   reject(path, check, false);
   if (check.kind == FileKind::Sqlite) {
     // Look before writing: nothing is changed in a file we refuse.
     Database ro = Database::open(path, Database::Mode::ReadOnly);
     verify_ours(ro, true);
-    const auto ok = ro.query_text("PRAGMA quick_check(1)");
-    if (!ok || *ok != "ok")
-      throw StoreError(ro.name() + ": the recording is damaged (" + ok.value_or("?") +
+    std::optional<std::string> ok;
+    try {
+      ok = ro.query_text("PRAGMA quick_check(1)");
+    } catch (const StoreError& e) {
+      ok = e.what();
+    }
+    if (!ok || *ok != "ok") {
+      // quick_check reports on several lines ("*** in database main ***\nPage 16: ...").
+      std::string why = ok.value_or("?");
+      if (why.starts_with("*** in database main ***")) why.erase(0, 24);
+      for (char& c : why)
+        if (c == '\n') c = ' ';
+      while (!why.empty() && why.front() == ' ') why.erase(0, 1);
+      throw StoreError(ro.name() + ": the recording is damaged (" + why +
                        "); record into a new file");
+    }
   }
+}
+
+Database open_for_append(const std::filesystem::path& path) {
+  verify_for_append(path);
   Database db = Database::open(path, Database::Mode::ReadWrite);
   migrate(db);
   configure_for_writing(db);

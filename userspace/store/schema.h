@@ -67,6 +67,10 @@ Database open_for_read(const std::filesystem::path& path);
 // procwatch can write.
 Database open_for_append(const std::filesystem::path& path);
 
+// The checks of open_for_append() alone, changing nothing: run them before
+// slow start-up work so a bad file fails at once.
+void verify_for_append(const std::filesystem::path& path);
+
 // Applies the writer's settings (WAL, synchronous=NORMAL) to a database.
 void configure_for_writing(Database& db);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <nlohmann/json.hpp>
 
 #include "common/log.h"
 
@@ -74,7 +75,17 @@ SessionWriter::SessionWriter(Database& db, SessionInfo info, WriterOptions optio
                         "INSERT INTO counters(name, unit, kind) VALUES (?1, ?2, ?3)"
                         " ON CONFLICT(name) DO NOTHING");
   Statement find_counter(db_, "SELECT id FROM counters WHERE name = ?1");
-  for (const CounterInfo& c : counter_infos()) {
+  // A new database numbers the counters that change most often first: their
+  // bits in an entry's bitmap then fit in its first byte.
+  std::vector<CounterInfo> order;
+  for (const Counter c : {Counter::OffCpuNs, Counter::RuntimeNs, Counter::VolCtxSw,
+                          Counter::RunqWaits, Counter::RunqWaitNs})
+    order.push_back(counter_infos()[static_cast<std::size_t>(c)]);
+  for (const CounterInfo& c : counter_infos())
+    if (std::none_of(order.begin(), order.end(),
+                     [&](const CounterInfo& o) { return o.id == c.id; }))
+      order.push_back(c);
+  for (const CounterInfo& c : order) {
     add_counter.bind_text(1, c.name).bind_text(2, c.unit).bind_text(3, kind_name(c.kind));
     add_counter.run();
     find_counter.bind_text(1, c.name);
@@ -87,14 +98,17 @@ SessionWriter::SessionWriter(Database& db, SessionInfo info, WriterOptions optio
   }
   Statement add_session(db_,
                         "INSERT INTO sessions(host, kernel, procwatch_version, start_wall_ns,"
-                        " interval_ns, filters, keyframe_max_samples) VALUES (?1,?2,?3,?4,?5,?6,?7)");
+                        " interval_ns, filters, keyframe_max_samples, notices)"
+                        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8)");
   add_session.bind_text(1, info_.host)
       .bind_text(2, info_.kernel)
       .bind_text(3, info_.procwatch_version)
       .bind(4, info_.start_wall_ns)
       .bind(5, info_.interval_ns)
       .bind_text(6, info_.filters_json)
-      .bind(7, static_cast<std::uint64_t>(options_.keyframe_max_samples));
+      .bind(7, static_cast<std::uint64_t>(options_.keyframe_max_samples))
+      .bind_text(8, nlohmann::json(info_.notices)
+                        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   add_session.run();
   info_.id = db_.last_insert_rowid();
   tx.commit();
@@ -125,9 +139,8 @@ void SessionWriter::write_locked(const Sample& sample, std::uint64_t queue_drops
   std::int64_t next_process_id = db_.query_int("SELECT coalesce(max(id), 0) + 1 FROM processes");
 
   const std::size_t n = sample.processes.size();
-  const bool keyframe =
-      !last_system_ || samples_since_keyframe_ >= options_.keyframe_max_samples ||
-      entries_since_keyframe_ >= std::max(options_.keyframe_max_entries, 16 * n);
+  const bool keyframe = !last_system_ || samples_since_keyframe_ >= options_.keyframe_max_samples ||
+                        entries_since_keyframe_ >= std::max(options_.keyframe_max_entries, 32 * n);
 
   // Which stored process each one is; new ones get a row.
   for (auto& [key, k] : known_) k.seen = false;
@@ -157,7 +170,8 @@ void SessionWriter::write_locked(const Sample& sample, std::uint64_t queue_drops
     k.sample_index = i;
     present.emplace_back(k.id, &k);
   }
-  if (duplicates) log_debug("store: " + std::to_string(duplicates) + " duplicate processes skipped");
+  if (duplicates)
+    log_debug("store: " + std::to_string(duplicates) + " duplicate processes skipped");
   std::sort(present.begin(), present.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
 
@@ -191,18 +205,24 @@ void SessionWriter::write_locked(const Sample& sample, std::uint64_t queue_drops
   }
   std::string entries;
   ByteWriter we(entries);
-  std::vector<Known*> written;
+  std::vector<Known*> written, unlisted;
   prev = 0;
+  // Monotonic time since the last sample written: the off-CPU prediction.
+  const std::uint64_t elapsed =
+      !keyframe && sample.system.monotonic_ns >= last_system_->monotonic_ns
+          ? sample.system.monotonic_ns - last_system_->monotonic_ns
+          : 0;
   for (const auto& [id, k] : present) {
     const std::size_t mark = entries.size();
     we.varint(static_cast<std::uint64_t>(id - prev));
     const ProcessSample& p = sample.processes[k->sample_index];
     const bool fresh = keyframe || !k->stored;
-    if (encode_process(we, fresh ? nullptr : &k->last, p, counter_ids_, strings_)) {
+    if (encode_process(we, fresh ? nullptr : &k->last, p, elapsed, counter_ids_, strings_)) {
       prev = id;
       written.push_back(k);
     } else {
       entries.resize(mark);
+      unlisted.push_back(k);
     }
   }
   w.varint(written.size());
@@ -226,8 +246,10 @@ void SessionWriter::write_locked(const Sample& sample, std::uint64_t queue_drops
 
   int seq = 0;
   auto bind_string = [this](Statement& st, int col, const std::string& s) {
-    if (s.empty()) st.bind_null(col);
-    else st.bind(col, strings_.intern(s));
+    if (s.empty())
+      st.bind_null(col);
+    else
+      st.bind(col, strings_.intern(s));
   };
   for (const LifecycleEvent& e : sample.events) {
     Statement& st = insert_event_;
@@ -236,13 +258,19 @@ void SessionWriter::write_locked(const Sample& sample, std::uint64_t queue_drops
     bind_string(st, 8, e.comm);
     bind_string(st, 9, e.filename);
     bind_string(st, 10, e.argv);
-    if (e.exit_status) st.bind(11, *e.exit_status);
-    else st.bind_null(11);
-    if (e.trigger_pid) st.bind(12, e.trigger_pid);
-    else st.bind_null(12);
+    if (e.exit_status)
+      st.bind(11, *e.exit_status);
+    else
+      st.bind_null(11);
+    if (e.trigger_pid)
+      st.bind(12, e.trigger_pid);
+    else
+      st.bind_null(12);
     bind_string(st, 13, e.trigger_comm);
-    if (e.victim_rss_bytes) st.bind(14, e.victim_rss_bytes);
-    else st.bind_null(14);
+    if (e.victim_rss_bytes)
+      st.bind(14, e.victim_rss_bytes);
+    else
+      st.bind_null(14);
     st.run();
   }
   seq = 0;
@@ -250,13 +278,15 @@ void SessionWriter::write_locked(const Sample& sample, std::uint64_t queue_drops
     Statement& st = insert_alert_;
     st.bind(1, sample_id).bind(2, seq++).bind(3, a.wall_ns).bind_text(4, a.severity);
     st.bind_text(5, a.rule);
-    if (a.process) st.bind(6, a.process->pid).bind(7, a.process->start_ns);
-    else st.bind_null(6).bind_null(7);
+    if (a.process)
+      st.bind(6, a.process->pid).bind(7, a.process->start_ns);
+    else
+      st.bind_null(6).bind_null(7);
     st.bind_text(8, a.message);
     st.run();
   }
 
-  if (options_.retain_ns || options_.max_bytes) apply_retention(sample.system.wall_ns, keyframe);
+  if (options_.retain_ns || options_.max_bytes) apply_retention(sample.system.wall_ns);
   tx.commit();
 
   // Committed: the stored values become the baselines of the next deltas.
@@ -265,6 +295,8 @@ void SessionWriter::write_locked(const Sample& sample, std::uint64_t queue_drops
     k->last.threads.clear();
     k->stored = true;
   }
+  // Not listed: unchanged but for the predicted off-CPU time.
+  for (Known* k : unlisted) k->last.counters = sample.processes[k->sample_index].counters;
   last_system_ = sample.system;
   last_sample_id_ = sample_id;
   if (keyframe) {
@@ -281,8 +313,8 @@ void SessionWriter::write_locked(const Sample& sample, std::uint64_t queue_drops
   stats_.blob_bytes += blob_.size();
 }
 
-void SessionWriter::apply_retention(std::uint64_t now_wall_ns, bool check_age) {
-  if (options_.retain_ns && check_age && now_wall_ns > *options_.retain_ns)
+void SessionWriter::apply_retention(std::uint64_t now_wall_ns) {
+  if (options_.retain_ns && now_wall_ns > *options_.retain_ns)
     stats_.deleted_samples += delete_older_than(db_, now_wall_ns - *options_.retain_ns, info_.id);
   if (options_.max_bytes) {
     while (used_bytes() > *options_.max_bytes) {
@@ -310,8 +342,8 @@ std::size_t delete_samples_before(Database& db, std::int64_t session_id,
   static constexpr std::string_view kOld =
       "(SELECT id FROM samples WHERE session_id = ?1 AND id < ?2)";
   for (const std::string_view table : {"events", "alerts", "sample_data"}) {
-    Statement st(db, "DELETE FROM " + std::string(table) + " WHERE sample_id IN " +
-                         std::string(kOld));
+    Statement st(db,
+                 "DELETE FROM " + std::string(table) + " WHERE sample_id IN " + std::string(kOld));
     st.bind(1, session_id).bind(2, keyframe_sample_id);
     st.run();
   }
@@ -371,8 +403,7 @@ std::size_t delete_older_than(Database& db, std::uint64_t cutoff_wall_ns,
       }
     }
     const auto keyframe = query_opt(
-        db,
-        "SELECT max(id) FROM samples WHERE session_id = ?1 AND keyframe = 1 AND id <= ?2", s,
+        db, "SELECT max(id) FROM samples WHERE session_id = ?1 AND keyframe = 1 AND id <= ?2", s,
         first_new.value_or(std::numeric_limits<std::int64_t>::max()));
     if (keyframe) deleted += delete_samples_before(db, s, *keyframe);
   }
@@ -386,8 +417,8 @@ std::size_t delete_oldest_group(Database& db, std::int64_t keep_session) {
   const std::int64_t session = oldest.get_int(1);
   oldest.reset();
   const auto next_keyframe = query_opt(
-      db, "SELECT min(id) FROM samples WHERE session_id = ?1 AND keyframe = 1 AND id > ?2",
-      session, first);
+      db, "SELECT min(id) FROM samples WHERE session_id = ?1 AND keyframe = 1 AND id > ?2", session,
+      first);
   if (next_keyframe) return delete_samples_before(db, session, *next_keyframe);
   if (session == keep_session) return 0;
   return delete_session(db, session);

@@ -29,6 +29,7 @@ struct SessionInfo {
   std::uint64_t interval_ns = 0;
   std::string filters_json = "{}";
   std::uint64_t queue_drops = 0;
+  std::vector<std::string> notices;  // degraded probes etc., as live top shows them
 };
 
 // An alert raised while recording (the alert engine fills these in).
@@ -43,12 +44,13 @@ struct AlertRecord {
 struct WriterOptions {
   // A keyframe (every process in full) at least every this many samples,
   // and sooner once this many process entries were written since the last
-  // one (at least 16 x the processes present): bounds the work of a seek.
+  // one (at least 32 x the processes present): bounds the work of a seek.
   std::size_t keyframe_max_samples = 600;
-  std::size_t keyframe_max_entries = 100'000;
+  std::size_t keyframe_max_entries = 200'000;
   // Retention: delete whole keyframe groups older than this, or the oldest
-  // until the database uses at most max_bytes. Checked at every keyframe
-  // (age) and every sample (size).
+  // until the database uses at most max_bytes. Checked at every sample; a
+  // group goes once its newest sample is too old, so at most one group
+  // (keyframe_max_samples) more than retain_ns is kept.
   std::optional<std::uint64_t> retain_ns;
   std::optional<std::uint64_t> max_bytes;
 };
@@ -107,12 +109,12 @@ class SessionWriter {
     std::size_t sample_index = 0;  // index into the sample being written
     bool seen = false;
     bool stored = false;  // `last` holds what the database holds
-    ProcessSample last;  // as stored: the baseline of the next delta
+    ProcessSample last;   // as stored: the baseline of the next delta
   };
 
   void write_locked(const Sample& sample, std::uint64_t queue_drops,
                     std::span<const AlertRecord> alerts);
-  void apply_retention(std::uint64_t now_wall_ns, bool check_age);
+  void apply_retention(std::uint64_t now_wall_ns);
 
   Database& db_;
   SessionInfo info_;

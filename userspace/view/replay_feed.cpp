@@ -48,8 +48,9 @@ std::optional<std::size_t> find_sample_at(const SampleSource& source, std::strin
   // One interval of slack on either side: "12:03:10" finds the sample
   // taken at 12:03:09.98.
   const std::uint64_t slack =
-      source.size() > 1 ? std::max<std::uint64_t>((last - first) / (source.size() - 1), 1'000'000'000)
-                        : 1'000'000'000;
+      source.size() > 1
+          ? std::max<std::uint64_t>((last - first) / (source.size() - 1), 1'000'000'000)
+          : 1'000'000'000;
   if (*t.value + slack < first || *t.value > last + slack)
     return fail("'" + std::string(text) + "' is outside the recording (" +
                 format_wall_time(first, false) + " to " + format_time_of_day(last) + ")");

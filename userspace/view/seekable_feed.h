@@ -24,8 +24,7 @@ class SeekableFeed : public ModelFeed {
   virtual std::uint64_t wall_ns_at(std::size_t index) const = 0;
   // The sample a typed time means ("12:03:10", "+5m", see time_text.h);
   // nullopt with *error set when it means none.
-  virtual std::optional<std::size_t> find_time(std::string_view text,
-                                               std::string* error) const = 0;
+  virtual std::optional<std::size_t> find_time(std::string_view text, std::string* error) const = 0;
 
   bool at_end() const { return position() + 1 >= size(); }
 };

@@ -33,11 +33,11 @@ enum class PromptKind : std::uint8_t { None, Filter, User, Sort, Interval, Time 
 // UI shell carries it out and resets it.
 enum class ReplayAction : std::uint8_t {
   None,
-  StepBack,      // [  one sample back
-  StepForward,   // ]  one sample forward
-  JumpBack,      // {  ten samples back
-  JumpForward,   // }  ten samples forward
-  JumpTo,        // J  the time in replay_target
+  StepBack,     // [  one sample back
+  StepForward,  // ]  one sample forward
+  JumpBack,     // {  ten samples back
+  JumpForward,  // }  ten samples forward
+  JumpTo,       // J  the time in replay_target
 };
 
 struct TopState {

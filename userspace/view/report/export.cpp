@@ -166,8 +166,7 @@ std::uint64_t write_export(std::ostream& out, SampleSource& source, const Export
                  {"exit_status", e.exit_status ? Value(std::uint64_t{*e.exit_status}) : Value()},
                  {"trigger_pid", e.trigger_pid ? Value(std::int64_t{e.trigger_pid}) : Value()},
                  {"trigger_comm", e.trigger_comm},
-                 {"victim_rss_bytes",
-                  e.victim_rss_bytes ? Value(e.victim_rss_bytes) : Value()}};
+                 {"victim_rss_bytes", e.victim_rss_bytes ? Value(e.victim_rss_bytes) : Value()}};
           writer.write(row);
         }
         break;
@@ -187,8 +186,7 @@ std::uint64_t write_export(std::ostream& out, SampleSource& source, const Export
             if (!wanted(o.pids, r.sample->key.pid)) continue;
             row.clear();
             row.emplace_back("timestamp_ns", m.sample->system.wall_ns);
-            row.emplace_back("interval_s",
-                             m.interval_s() > 0 ? Value(m.interval_s()) : Value());
+            row.emplace_back("interval_s", m.interval_s() > 0 ? Value(m.interval_s()) : Value());
             for (const FieldId id : o.fields) {
               const FieldDef& f = field(id);
               row.emplace_back(f.name, field_value(f.get(r, m.interval_s())));

@@ -25,7 +25,7 @@ enum class ExportFormat : std::uint8_t { Csv, Json };
 struct ExportOptions {
   ExportTable table = ExportTable::Processes;
   ExportFormat format = ExportFormat::Csv;
-  std::vector<FieldId> fields;  // Processes only: empty = raw counters
+  std::vector<FieldId> fields;     // Processes only: empty = raw counters
   std::vector<std::int32_t> pids;  // Processes/Events: only these (empty: all)
   std::optional<std::uint64_t> from_wall_ns, to_wall_ns;
 };

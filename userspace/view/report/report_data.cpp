@@ -151,8 +151,7 @@ ReportData build_report(SampleSource& source, const SessionInfo& session,
       if (const auto& d = row.delta[static_cast<std::size_t>(Counter::RuntimeNs)])
         pr.cpu_s += static_cast<double>(*d) / 1e9;
       const auto cpu = row.rate_per_s(Counter::RuntimeNs, dt);
-      const std::optional<double> cpu_pct =
-          cpu ? std::optional(*cpu / 1e9 * 100.0) : std::nullopt;
+      const std::optional<double> cpu_pct = cpu ? std::optional(*cpu / 1e9 * 100.0) : std::nullopt;
       if (cpu_pct) pr.peak_cpu_pct = std::max(pr.peak_cpu_pct, *cpu_pct);
       add_delta(pr.read_bytes, row, Counter::ReadBytes);
       add_delta(pr.write_bytes, row, Counter::WriteBytes);

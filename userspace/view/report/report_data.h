@@ -68,7 +68,7 @@ struct ReportData {
   std::vector<ProcessReport> processes_seen;
   // Indexes into processes_seen, largest first (only non-zero figures).
   std::vector<std::size_t> top_cpu, top_io, top_net, top_mem;
-  std::vector<ProcessSeries> series;  // the top processes of any list, CPU first
+  std::vector<ProcessSeries> series;         // the top processes of any list, CPU first
   std::vector<std::size_t> started, exited;  // indexes into processes_seen, by time
   std::vector<LifecycleRow> lifecycle;       // fork/exec/exit (capped), time order
   std::size_t lifecycle_total = 0;           // before the cap

@@ -265,8 +265,7 @@ void chart_box(std::ostream& out, std::string_view id, std::string_view title) {
 }
 
 void process_table(std::ostream& out, const ReportData& d, const std::vector<std::size_t>& idx,
-                   std::string_view title, std::string_view empty,
-                   std::string_view figure_header,
+                   std::string_view title, std::string_view empty, std::string_view figure_header,
                    std::string (*figure)(const ProcessReport&)) {
   out << "<div><h3>" << title << "</h3>\n";
   if (idx.empty()) {
@@ -278,8 +277,7 @@ void process_table(std::ostream& out, const ReportData& d, const std::vector<std
   for (std::size_t i : idx) {
     const ProcessReport& p = d.processes_seen[i];
     out << "<tr><td class=\"n\">" << p.key.pid << "</td>" << command_cell(p.comm, p.cmdline)
-        << "<td>" << html(p.user) << "</td><td class=\"n\">"
-        << figure(p) << "</td></tr>\n";
+        << "<td>" << html(p.user) << "</td><td class=\"n\">" << figure(p) << "</td></tr>\n";
   }
   out << "</table></div>\n";
 }
@@ -326,9 +324,12 @@ std::string json_for_script(const nlohmann::ordered_json& j) {
   out.reserve(raw.size() + raw.size() / 16);
   for (std::size_t i = 0; i < raw.size(); ++i) {
     const char c = raw[i];
-    if (c == '<') out += "\\u003c";
-    else if (c == '>') out += "\\u003e";
-    else if (c == '&') out += "\\u0026";
+    if (c == '<')
+      out += "\\u003c";
+    else if (c == '>')
+      out += "\\u003e";
+    else if (c == '&')
+      out += "\\u0026";
     else if (c == '\xe2' && i + 2 < raw.size() && raw[i + 1] == '\x80' &&
              (raw[i + 2] == '\xa8' || raw[i + 2] == '\xa9')) {
       out += raw[i + 2] == '\xa8' ? "\\u2028" : "\\u2029";
@@ -369,10 +370,8 @@ OJson report_json(const ReportData& d) {
   for (const LifecycleRow& r : d.oom_kills) ooms.push_back(event_json(r));
   OJson alerts = OJson::array();
   for (const AlertRecord& a : d.alerts) {
-    OJson j = {{"wall_ns", a.wall_ns},
-               {"severity", a.severity},
-               {"rule", a.rule},
-               {"message", a.message}};
+    OJson j = {
+        {"wall_ns", a.wall_ns}, {"severity", a.severity}, {"rule", a.rule}, {"message", a.message}};
     if (a.process) {
       j["pid"] = a.process->pid;
       j["start_ns"] = a.process->start_ns;
@@ -428,10 +427,10 @@ void write_report_csv(std::ostream& out, const ReportData& d) {
     out << p.key.pid << ',' << p.key.start_ns << ',' << p.ppid << ',' << csv_escape(p.comm) << ','
         << csv_escape(p.cmdline) << ',' << csv_escape(p.user) << ',' << p.first_wall_ns << ','
         << p.last_wall_ns << ',' << p.samples << ',' << (p.started ? 1 : 0) << ','
-        << (p.exited ? 1 : 0) << ',' << (p.exit_status ? std::to_string(*p.exit_status) : "")
-        << ',' << fixed(p.cpu_s, 6) << ',' << fixed(p.peak_cpu_pct, 2) << ',' << opt(p.read_bytes)
-        << ',' << opt(p.write_bytes) << ',' << opt(p.net_tx_bytes) << ',' << opt(p.net_rx_bytes)
-        << ',' << opt(p.peak_rss_bytes) << '\n';
+        << (p.exited ? 1 : 0) << ',' << (p.exit_status ? std::to_string(*p.exit_status) : "") << ','
+        << fixed(p.cpu_s, 6) << ',' << fixed(p.peak_cpu_pct, 2) << ',' << opt(p.read_bytes) << ','
+        << opt(p.write_bytes) << ',' << opt(p.net_tx_bytes) << ',' << opt(p.net_rx_bytes) << ','
+        << opt(p.peak_rss_bytes) << '\n';
   }
 }
 
@@ -491,10 +490,12 @@ void write_report_html(std::ostream& out, const ReportData& d) {
                 [](const ProcessReport& p) {
                   return bytes_text(static_cast<double>(p.peak_rss_bytes.value_or(0)));
                 });
-  process_table(out, d, d.top_io, "Storage IO", "No storage IO recorded.", "read + written",
-                [](const ProcessReport& p) { return bytes_text(static_cast<double>(p.io_bytes())); });
-  process_table(out, d, d.top_net, "Network", "No network traffic recorded.", "sent + received",
-                [](const ProcessReport& p) { return bytes_text(static_cast<double>(p.net_bytes())); });
+  process_table(
+      out, d, d.top_io, "Storage IO", "No storage IO recorded.", "read + written",
+      [](const ProcessReport& p) { return bytes_text(static_cast<double>(p.io_bytes())); });
+  process_table(
+      out, d, d.top_net, "Network", "No network traffic recorded.", "sent + received",
+      [](const ProcessReport& p) { return bytes_text(static_cast<double>(p.net_bytes())); });
   out << "</div>\n";
 
   out << "<h2>Processes that started (" << d.started.size() << ")</h2>\n";
