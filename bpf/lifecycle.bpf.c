@@ -73,7 +73,7 @@ static __always_inline int handle_exit(void)
 	 * totals never go backwards when a thread ends. */
 	if (ls) {
 		struct pw_sched_counters mine = {};
-		pw_read_sched(p, &mine);
+		pw_read_sched(p, &mine, bpf_ktime_get_ns());
 		__sync_fetch_and_add(&ls->dead.runq_wait_ns, mine.runq_wait_ns);
 		__sync_fetch_and_add(&ls->dead.offcpu_ns, mine.offcpu_ns);
 		if (own)

@@ -19,14 +19,15 @@ struct {
 
 /* The kernel's own wait accounting of one thread (sched_info) and the
  * time it spent blocked: its lifetime minus time on a CPU and in a queue. */
-static __always_inline void pw_read_sched(struct task_struct *t, struct pw_sched_counters *c)
+static __always_inline void pw_read_sched(struct task_struct *t, struct pw_sched_counters *c,
+					 __u64 now)
 {
 	/* Without CONFIG_SCHED_INFO there is no run_delay: report none. */
 	if (!bpf_core_field_exists(t->sched_info))
 		return;
 	__u64 delay = BPF_CORE_READ(t, sched_info.run_delay);
 	__u64 oncpu = BPF_CORE_READ(t, se.sum_exec_runtime);
-	__u64 age = bpf_ktime_get_ns() - BPF_CORE_READ(t, start_time);
+	__u64 age = now - BPF_CORE_READ(t, start_time);
 	c->runq_wait_ns = delay;
 	c->offcpu_ns = age > oncpu + delay ? age - oncpu - delay : 0;
 }

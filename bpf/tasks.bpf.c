@@ -8,6 +8,12 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+/* The pass's instant (CLOCK_MONOTONIC ns), set by userspace before each
+ * pass and used as the sample's time: every task's off-CPU time is then
+ * measured to the same instant, so an idle task's grows by exactly the
+ * interval (0 = take the clock per task). */
+__u64 pass_time_ns = 0;
+
 /* Records are too big for the 512-byte BPF stack. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -47,7 +53,7 @@ int dump_task(struct bpf_iter__task *ctx)
 	 * totals by the exit program: counting them here too would double them. */
 	bool exiting = t->flags & PF_EXITING;
 	if (!exiting)
-		pw_read_sched(t, &r->sched);
+		pw_read_sched(t, &r->sched, pass_time_ns ? pass_time_ns : bpf_ktime_get_ns());
 	struct pw_task_stats *s = bpf_task_storage_get(&task_stats, t, 0, 0);
 	if (s) {
 		r->flags |= PW_REC_HAS_SCHED;

@@ -402,7 +402,7 @@ int run(const Options& o) {
     const Snapshot before = snapshot(probes, floor.get());
     std::vector<char> buf;
     for (; iter.passes < o.iterator_passes; ++iter.passes)
-      if (!probes.read_task_records(buf)) break;
+      if (!probes.read_task_records(buf, 0)) break;  // 0: clock per task
     const Snapshot d = delta(snapshot(probes, floor.get()), before);
     for (const auto& [name, s] : d)
       if (s.object == "tasks") {

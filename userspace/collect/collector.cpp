@@ -129,9 +129,9 @@ std::vector<ProcessSample> Collector::read_processes_from_proc() {
   return out;
 }
 
-std::vector<ProcessSample> Collector::read_processes() {
+std::vector<ProcessSample> Collector::read_processes(std::uint64_t now_ns) {
   if (probes_.has_task_iterator()) {
-    if (Status s = probes_.read_task_records(iter_buffer_); !s) log_debug(s.message());
+    if (Status s = probes_.read_task_records(iter_buffer_, now_ns); !s) log_debug(s.message());
     std::size_t bad = 0;
     auto out = aggregate_task_records(iter_buffer_, decode_, &bad);
     if (bad) log_debug("task iterator: " + std::to_string(bad) + " trailing bytes ignored");
@@ -255,7 +255,7 @@ Sample Collector::collect() {
   s.system.monotonic_ns = clock_ns(CLOCK_MONOTONIC);
   s.system.hostname = hostname_;
   proc_.read_system(s.system);
-  s.processes = read_processes();
+  s.processes = read_processes(s.system.monotonic_ns);
   // Events that arrived while the iterator ran belong to this pass too.
   drain_events();
 

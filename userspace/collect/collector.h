@@ -60,7 +60,7 @@ class Collector {
     bool seen = false;            // touched in the current pass (for eviction)
   };
 
-  std::vector<ProcessSample> read_processes();
+  std::vector<ProcessSample> read_processes(std::uint64_t now_ns);
   std::vector<ProcessSample> read_processes_from_proc();
   void add_processes_the_iterator_missed(std::vector<ProcessSample>& processes);
   ProcessSample sample_from_proc(const ProcProcess& p, std::uint64_t suspended_ns) const;

@@ -307,9 +307,10 @@ bool ProbeSet::has_oom() const { return static_cast<bool>(impl_->oom); }
 std::string ProbeSet::lifecycle_variant() const { return impl_->lifecycle_variant; }
 const std::vector<std::string>& ProbeSet::notices() const { return impl_->notices; }
 
-Status ProbeSet::read_task_records(std::vector<char>& out) {
+Status ProbeSet::read_task_records(std::vector<char>& out, std::uint64_t now_ns) {
   if (!impl_->tasks) return Status::error("task iterator not loaded");
   const auto& t = impl_->tasks;
+  t.skel->bss->pass_time_ns = now_ns;
   return read_iterator(link_of(t.skel->obj, t.links, t.skel->progs.dump_task), out, "task");
 }
 

@@ -68,8 +68,9 @@ class ProbeSet {
   // What is degraded and why, one sentence each.
   const std::vector<std::string>& notices() const;
 
-  // One pass of the task iterator: raw pw_thread_record bytes.
-  Status read_task_records(std::vector<char>& out);
+  // One pass of the task iterator: raw pw_thread_record bytes. Time-based
+  // figures (off-CPU) are computed up to `now_ns` (CLOCK_MONOTONIC).
+  Status read_task_records(std::vector<char>& out, std::uint64_t now_ns);
 
   // Detaches ("net", "io", "mem", "sched") or re-attaches an optional
   // object's programs; used by the CPU budget. False if not loaded.
