@@ -37,7 +37,8 @@ int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev, struct tas
 	if (!queued || !next->pid)
 		return 0;
 	__u64 now = rq_clock_of(next);
-	if (now <= queued)
+	/* A wait inside one clock update is a wait of 0 ns: still a wait. */
+	if (now < queued)
 		return 0;
 	struct pw_task_stats *s =
 		bpf_task_storage_get(&task_stats, next, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
