@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/counters.h"
@@ -90,6 +91,9 @@ struct LifecycleEvent {
   std::string trigger_comm;
   std::uint64_t victim_rss_bytes = 0;
 };
+
+// "fork", "exec", "exit", "oom_kill": the stable name in JSON and exports.
+std::string_view event_kind_name(LifecycleEvent::Kind kind);
 
 struct CpuTimes {  // jiffies-derived totals from /proc/stat, in ns
   std::uint64_t user_ns = 0, nice_ns = 0, system_ns = 0, idle_ns = 0, iowait_ns = 0, irq_ns = 0,

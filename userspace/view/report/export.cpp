@@ -75,20 +75,6 @@ Value field_value(const FieldValue& v) {
   return std::monostate{};
 }
 
-std::string_view kind_name(LifecycleEvent::Kind k) {
-  switch (k) {
-    case LifecycleEvent::Kind::Fork:
-      return "fork";
-    case LifecycleEvent::Kind::Exec:
-      return "exec";
-    case LifecycleEvent::Kind::Exit:
-      return "exit";
-    case LifecycleEvent::Kind::OomKill:
-      return "oom_kill";
-  }
-  return "?";
-}
-
 bool wanted(const std::vector<std::int32_t>& pids, std::int32_t pid) {
   return pids.empty() || std::find(pids.begin(), pids.end(), pid) != pids.end();
 }
@@ -156,7 +142,7 @@ std::uint64_t write_export(std::ostream& out, SampleSource& source, const Export
           if (!wanted(o.pids, e.key.pid)) continue;
           row = {{"sample_timestamp_ns", s.system.wall_ns},
                  {"ts_ns", e.ts_ns},
-                 {"kind", std::string(kind_name(e.kind))},
+                 {"kind", std::string(event_kind_name(e.kind))},
                  {"pid", std::int64_t{e.key.pid}},
                  {"start_ns", e.key.start_ns},
                  {"ppid", std::int64_t{e.ppid}},

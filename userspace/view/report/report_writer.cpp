@@ -80,25 +80,11 @@ OJson process_report_json(const ProcessReport& p) {
   };
 }
 
-std::string_view kind_name(LifecycleEvent::Kind k) {
-  switch (k) {
-    case LifecycleEvent::Kind::Fork:
-      return "fork";
-    case LifecycleEvent::Kind::Exec:
-      return "exec";
-    case LifecycleEvent::Kind::Exit:
-      return "exit";
-    case LifecycleEvent::Kind::OomKill:
-      return "oom_kill";
-  }
-  return "?";
-}
-
 OJson event_json(const LifecycleRow& r) {
   const LifecycleEvent& e = r.event;
   OJson j = {{"sample_wall_ns", r.wall_ns},
              {"ts_ns", e.ts_ns},
-             {"kind", kind_name(e.kind)},
+             {"kind", event_kind_name(e.kind)},
              {"pid", e.key.pid},
              {"start_ns", e.key.start_ns},
              {"ppid", e.ppid},
