@@ -15,5 +15,8 @@ expect_error "unknown field 'nope'" top --once --fields pid,nope
 expect_error "unknown field 'bogus'" top --once --sort bogus
 expect_error "interval" top --once -d 0
 expect_error "power of two" top --once --ringbuf-kib 3
-"$PROCWATCH" fields | grep -q '^cpu_pct ' || fail "fields lists no cpu_pct"
+# Capture first: with pipefail, `grep -q` closing the pipe early would turn
+# procwatch's SIGPIPE into a spurious failure.
+fields=$("$PROCWATCH" fields)
+grep -q '^cpu_pct ' <<< "$fields" || fail "fields lists no cpu_pct"
 echo "PASS"

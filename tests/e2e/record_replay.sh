@@ -75,8 +75,8 @@ PY
 exact=$(python3 -c "print('%.6f' % ($ts_ns / 1e9))")
 "$PROCWATCH" top --db "$work/rec.db" --at "@$exact" --once --json --fields pid > "$work/exact.json"
 json_check "$work/exact.json" "abs(doc['timestamp_ns'] - $ts_ns) < 1000"
-"$PROCWATCH" top --db "$work/rec.db" --at "@$exact" --once -b --limit 3 \
-  | grep -q '^procwatch ' || fail "text frame missing"
+frame=$("$PROCWATCH" top --db "$work/rec.db" --at "@$exact" --once -b --limit 3)
+grep -q '^procwatch ' <<< "$frame" || fail "text frame missing"
 "$PROCWATCH" top --db "$work/rec.db" -n 2 --csv --fields pid,cpu_pct > "$work/two.csv"
 head -1 "$work/two.csv" | grep -q '^pid,cpu_pct' || fail "CSV header missing"
 set +e
