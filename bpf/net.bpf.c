@@ -10,7 +10,14 @@
  * receives, connects or listens. BPF_F_CLONE copies a listener's storage
  * to each accepted socket, so accepted connections know their owner before
  * the process ever touches them.
+ *
+ * Under sampling (sampling.bpf.h) only the payload counters are sampled
+ * (per process and per socket); state changes, retransmits and resets are
+ * rare and always exact. A UDP socket, which has no state changes, then
+ * gets its storage (and shows in the connection list) at its first sampled
+ * send or receive.
  */
+#include "sampling.bpf.h"
 #include "task_stats.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -43,22 +50,22 @@ struct {
 
 static __always_inline bool is_inet(struct sock *sk)
 {
-	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__u16 family = sk->__sk_common.skc_family;
 	return family == PW_AF_INET || family == PW_AF_INET6;
 }
 
-static __always_inline struct pw_sock_stats *owned_by_current(struct sock *sk)
+static __always_inline struct pw_sock_stats *owned_by(struct sock *sk, __u32 tgid)
 {
 	struct pw_sock_stats *ss =
 		bpf_sk_storage_get(&sock_stats, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
-	if (ss)
-		ss->owner_tgid = bpf_get_current_pid_tgid() >> 32;
+	if (ss && ss->owner_tgid != tgid)
+		ss->owner_tgid = tgid;
 	return ss;
 }
 
-static __always_inline struct pw_tcp_events *events_of_owner(struct sock *sk)
+/* The TCP event counters of the socket's owner (ss: the socket's storage). */
+static __always_inline struct pw_tcp_events *events_of_owner(struct pw_sock_stats *ss)
 {
-	struct pw_sock_stats *ss = bpf_sk_storage_get(&sock_stats, sk, 0, 0);
 	if (!ss || !ss->owner_tgid)
 		return 0;
 	__u32 owner = ss->owner_tgid;
@@ -70,68 +77,80 @@ static __always_inline struct pw_tcp_events *events_of_owner(struct sock *sk)
 	return bpf_map_lookup_elem(&tcp_events, &owner);
 }
 
+/* Payload bytes of one send or receive: the thread's own counters (plain
+ * adds, see task_stats.bpf.h), and the socket's when it is an IP socket
+ * (atomics: threads share sockets). Sampled: one call in 2^k counts 2^k. */
+static __always_inline void count_payload(struct sock *sk, int ret, bool tx)
+{
+	if (ret <= 0)
+		return;
+	int k = pw_sample();
+	if (k < 0)
+		return;
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u64 bytes = (__u64)ret << k, calls = 1ULL << k;
+	struct pw_task_stats *s = pw_thread_stats(t);
+	if (s) {
+		if (tx) {
+			pw_proc_add(s, net_tx_bytes, bytes);
+			pw_proc_add(s, net_tx_calls, calls);
+		} else {
+			pw_proc_add(s, net_rx_bytes, bytes);
+			pw_proc_add(s, net_rx_calls, calls);
+		}
+	}
+	/* Per-socket figures only for IP sockets: they are the connections. */
+	if (!is_inet(sk))
+		return;
+	struct pw_sock_stats *ss = owned_by(sk, t->tgid);
+	if (ss)
+		__sync_fetch_and_add(tx ? &ss->tx_bytes : &ss->rx_bytes, bytes);
+}
+
 SEC("tp_btf/sock_send_length")
 int BPF_PROG(on_sock_send_length, struct sock *sk, int ret, int flags)
 {
-	if (ret <= 0)
-		return 0;
-	struct pw_proc_counters *pc = pw_current_proc();
-	if (pc) {
-		__sync_fetch_and_add(&pc->net_tx_bytes, ret);
-		__sync_fetch_and_add(&pc->net_tx_calls, 1);
-	}
-	/* Per-socket figures only for IP sockets: they are the connections. */
-	if (is_inet(sk)) {
-		struct pw_sock_stats *ss = owned_by_current(sk);
-		if (ss)
-			__sync_fetch_and_add(&ss->tx_bytes, ret);
-	}
+	count_payload(sk, ret, true);
 	return 0;
 }
 
 SEC("tp_btf/sock_recv_length")
 int BPF_PROG(on_sock_recv_length, struct sock *sk, int ret, int flags)
 {
-	if (ret <= 0)
-		return 0;
-	struct pw_proc_counters *pc = pw_current_proc();
-	if (pc) {
-		__sync_fetch_and_add(&pc->net_rx_bytes, ret);
-		__sync_fetch_and_add(&pc->net_rx_calls, 1);
-	}
-	if (is_inet(sk)) {
-		struct pw_sock_stats *ss = owned_by_current(sk);
-		if (ss)
-			__sync_fetch_and_add(&ss->rx_bytes, ret);
-	}
+	count_payload(sk, ret, false);
 	return 0;
 }
 
+/* State changes are rare and never sampled. */
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(on_inet_sock_set_state, struct sock *sk, int oldstate, int newstate)
 {
-	if (BPF_CORE_READ(sk, sk_protocol) != PW_IPPROTO_TCP)
+	/* sk_protocol is a u16 since 5.6; task storage needs 5.11 anyway. */
+	if (sk->sk_protocol != PW_IPPROTO_TCP)
 		return 0;
 	if (newstate == PW_TCP_SYN_SENT) {
 		/* connect(): the owner's own context. */
-		owned_by_current(sk);
-		struct pw_proc_counters *pc = pw_current_proc();
-		if (pc)
-			__sync_fetch_and_add(&pc->tcp_active_opens, 1);
+		struct task_struct *t = bpf_get_current_task_btf();
+		owned_by(sk, t->tgid);
+		struct pw_task_stats *s = pw_thread_stats(t);
+		if (s)
+			pw_proc_add(s, tcp_active_opens, 1);
 		return 0;
 	}
 	if (newstate == PW_TCP_LISTEN) {
-		owned_by_current(sk);
+		owned_by(sk, bpf_get_current_task_btf()->tgid);
 		return 0;
 	}
 	if (oldstate == PW_TCP_SYN_RECV && newstate == PW_TCP_ESTABLISHED) {
-		struct pw_tcp_events *ev = events_of_owner(sk);
+		struct pw_tcp_events *ev =
+			events_of_owner(bpf_sk_storage_get(&sock_stats, sk, 0, 0));
 		if (ev)
 			__sync_fetch_and_add(&ev->passive_opens, 1);
 		return 0;
 	}
 	if (newstate == PW_TCP_CLOSE && oldstate != PW_TCP_LISTEN) {
-		struct pw_tcp_events *ev = events_of_owner(sk);
+		struct pw_tcp_events *ev =
+			events_of_owner(bpf_sk_storage_get(&sock_stats, sk, 0, 0));
 		if (ev)
 			__sync_fetch_and_add(&ev->closes, 1);
 	}
@@ -142,9 +161,10 @@ SEC("tp_btf/tcp_retransmit_skb")
 int BPF_PROG(on_tcp_retransmit_skb, struct sock *sk)
 {
 	struct pw_sock_stats *ss = bpf_sk_storage_get(&sock_stats, sk, 0, 0);
-	if (ss)
-		__sync_fetch_and_add(&ss->retransmits, 1);
-	struct pw_tcp_events *ev = events_of_owner(sk);
+	if (!ss)
+		return 0;
+	__sync_fetch_and_add(&ss->retransmits, 1);
+	struct pw_tcp_events *ev = events_of_owner(ss);
 	if (ev)
 		__sync_fetch_and_add(&ev->retransmits, 1);
 	return 0;
@@ -154,7 +174,7 @@ static __always_inline int count_reset(struct sock *sk)
 {
 	if (!sk)
 		return 0;
-	struct pw_tcp_events *ev = events_of_owner(sk);
+	struct pw_tcp_events *ev = events_of_owner(bpf_sk_storage_get(&sock_stats, sk, 0, 0));
 	if (ev)
 		__sync_fetch_and_add(&ev->resets, 1);
 	return 0;

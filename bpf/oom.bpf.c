@@ -14,14 +14,14 @@ int BPF_PROG(on_mark_victim, struct task_struct *victim)
 	if (!e)
 		return 0;
 	struct task_struct *trigger = bpf_get_current_task_btf();
-	e->victim_tgid = BPF_CORE_READ(victim, tgid);
+	e->victim_tgid = victim->tgid;
 	e->trigger_tgid = trigger->tgid;
-	e->victim_start_ns = BPF_CORE_READ(victim, group_leader, start_time);
+	e->victim_start_ns = victim->group_leader->start_time;
 	struct pw_mem_gauges mem = {};
-	pw_read_mem(BPF_CORE_READ(victim, mm), &mem);
+	pw_read_mem(victim->mm, &mem);
 	e->victim_rss_bytes = mem.rss_anon_bytes + mem.rss_file_bytes + mem.rss_shmem_bytes;
-	bpf_probe_read_kernel_str(e->victim_comm, sizeof(e->victim_comm), &victim->comm);
-	bpf_probe_read_kernel_str(e->trigger_comm, sizeof(e->trigger_comm), &trigger->comm);
+	__builtin_memcpy(e->victim_comm, victim->comm, PW_COMM_LEN);
+	__builtin_memcpy(e->trigger_comm, trigger->comm, PW_COMM_LEN);
 	submit_event(e);
 	return 0;
 }

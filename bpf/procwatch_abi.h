@@ -61,8 +61,13 @@ struct pw_sched_counters {
 };
 
 /*
- * Per-process counters updated in the process's own context (send/recv,
- * bio submission, mmap/brk), kept in the group leader's task storage.
+ * Counters of work a thread does in its own context (send/recv, bio
+ * submission, mmap/brk). Each thread counts its own in its task storage,
+ * without atomics and without sharing a cache line with its siblings; at
+ * its exit they are folded into the leader's dead_proc, and a process's
+ * total is the sum over its live threads plus dead_proc.
+ * Under sampling (sampling.bpf.h) the socket, block and mmap/brk counters
+ * are unbiased estimates; tcp_active_opens is always exact.
  */
 struct pw_proc_counters {
 	__u64 net_tx_bytes;      /* payload bytes sent (sock_send_length > 0) */
@@ -117,14 +122,53 @@ struct pw_io_stats {
 	struct pw_hist latency;  /* requests it made: issue -> complete, ns */
 };
 
-/* Value of the task_stats task-storage map, one per thread. */
+/* Block IO a thread submitted to one device (see pw_task_stats.io). */
+struct pw_io_slot {
+	__u32 dev;               /* dev_t, kernel encoding: major << 20 | minor */
+	__u32 pad0;
+	__u64 read_bytes;        /* bytes in bios submitted */
+	__u64 write_bytes;
+	__u64 read_ops;          /* bios submitted */
+	__u64 write_ops;
+};
+
+/* Devices a thread counts in its own storage; bios to further devices go
+ * to the io_stats hash (a thread rarely writes to more than a few). */
+#define PW_IO_SLOTS 4
+
+/* pw_task_stats.flags */
+#define PW_TS_FOLDED (1u << 0)     /* proc and runq_hist are in the leader's dead_* */
+#define PW_TS_IO_FOLDED (1u << 1)  /* io slots are in the io_stats hash */
+
+/*
+ * Value of the task_stats task-storage map, one per thread. The fields a
+ * thread updates on its own hot paths come first: the first 56 bytes share
+ * a cache line with the storage's header, which every lookup reads.
+ */
 struct pw_task_stats {
 	__u64 brk_before;        /* mm->brk at sys_enter_brk, for the growth */
+	__u32 brk_shift;         /* sample shift of that brk call (sampling.bpf.h) */
+	__u32 flags;             /* PW_TS_* */
+	__u32 io_slots;          /* io[] entries in use */
+	__u32 pad0;
+	struct pw_proc_counters proc;   /* this thread's own, until PW_TS_FOLDED */
 	struct pw_hist runq_hist;       /* this thread's run-queue latencies */
-	/* Only meaningful in a group leader's entry: */
+	struct pw_io_slot io[PW_IO_SLOTS]; /* this thread's bios, until PW_TS_IO_FOLDED */
+	/* Only meaningful in a group leader's entry, updated with atomics: */
 	struct pw_sched_counters dead;  /* totals folded in from exited threads */
 	struct pw_hist dead_runq_hist;  /* their latencies */
-	struct pw_proc_counters proc;   /* whole-process counters */
+	struct pw_proc_counters dead_proc; /* their (and an exited leader's) proc */
+};
+
+/* One live thread's block IO to one device, from the io object's task
+ * iterator (ProbeSet::read_io_stats adds the io_stats hash to these). */
+struct pw_io_record {
+	__u32 tgid;
+	__u32 dev;
+	__u64 read_bytes;
+	__u64 write_bytes;
+	__u64 read_ops;
+	__u64 write_ops;
 };
 
 /* One record per live thread, written by the task iterator each interval. */
@@ -143,11 +187,12 @@ struct pw_thread_record {
 	struct pw_task_counters counters; /* this thread */
 	struct pw_sched_counters sched;   /* this thread */
 	struct pw_hist runq_hist;         /* this thread */
+	struct pw_proc_counters proc;     /* this thread */
 	/* Leader only: counters of threads that already exited. */
 	struct pw_task_counters dead_counters;
 	struct pw_sched_counters dead_sched;
 	struct pw_hist dead_runq_hist;
-	struct pw_proc_counters proc;
+	struct pw_proc_counters dead_proc;
 	struct pw_mem_gauges mem;
 };
 
@@ -248,8 +293,11 @@ PW_ABI_ASSERT(sizeof(struct pw_mem_gauges) == 48, "pw_mem_gauges layout");
 PW_ABI_ASSERT(sizeof(struct pw_tcp_events) == 32, "pw_tcp_events layout");
 PW_ABI_ASSERT(sizeof(struct pw_io_key) == 8, "pw_io_key layout");
 PW_ABI_ASSERT(sizeof(struct pw_io_stats) == 32 + 128, "pw_io_stats layout");
-PW_ABI_ASSERT(sizeof(struct pw_task_stats) == 8 + 128 + 24 + 128 + 96, "pw_task_stats layout");
-PW_ABI_ASSERT(sizeof(struct pw_thread_record) == 64 + 72 + 24 + 128 + 72 + 24 + 128 + 96 + 48,
+PW_ABI_ASSERT(sizeof(struct pw_io_slot) == 40, "pw_io_slot layout");
+PW_ABI_ASSERT(sizeof(struct pw_io_record) == 40, "pw_io_record layout");
+PW_ABI_ASSERT(sizeof(struct pw_task_stats) == 24 + 96 + 128 + 4 * 40 + 24 + 128 + 96,
+	      "pw_task_stats layout");
+PW_ABI_ASSERT(sizeof(struct pw_thread_record) == 64 + 72 + 24 + 128 + 96 + 72 + 24 + 128 + 96 + 48,
 	      "pw_thread_record layout");
 PW_ABI_ASSERT(sizeof(struct pw_oom_event) == 16 + 24 + 32, "pw_oom_event layout");
 PW_ABI_ASSERT(sizeof(struct pw_socket_record) == 16 + 32 + 24, "pw_socket_record layout");

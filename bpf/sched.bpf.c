@@ -11,7 +11,12 @@
  * (run_delay, on-CPU time, switches) are read by the task iterator; this
  * program only adds the histogram, in the thread's own storage (one thread
  * runs on one CPU at a time, so no atomics).
+ *
+ * Under sampling (sampling.bpf.h) only the histogram is sampled: CPU time,
+ * switch counts and run_delay come from the kernel's counters and stay
+ * exact.
  */
+#include "sampling.bpf.h"
 #include "task_stats.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -36,13 +41,16 @@ int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev, struct tas
 	/* pid 0 is the idle task; 0 = it did not wait in a run queue. */
 	if (!queued || !next->pid)
 		return 0;
+	/* Before anything else that costs: a skipped wait reads nothing more. */
+	int k = pw_sample();
+	if (k < 0)
+		return 0;
 	__u64 now = rq_clock_of(next);
 	/* A wait inside one clock update is a wait of 0 ns: still a wait. */
 	if (now < queued)
 		return 0;
-	struct pw_task_stats *s =
-		bpf_task_storage_get(&task_stats, next, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	struct pw_task_stats *s = pw_thread_stats(next);
 	if (s)
-		s->runq_hist.buckets[pw_log2_bucket(now - queued)] += 1;
+		s->runq_hist.buckets[pw_log2_bucket(now - queued)] += 1u << k;
 	return 0;
 }

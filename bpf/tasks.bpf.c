@@ -38,13 +38,13 @@ int dump_task(struct bpf_iter__task *ctx)
 
 	r->tid = t->pid;
 	r->tgid = t->tgid;
-	r->ppid = BPF_CORE_READ(t, real_parent, tgid);
-	r->uid = BPF_CORE_READ(t, real_cred, uid.val);
+	r->ppid = t->real_parent->tgid;
+	r->uid = t->real_cred->uid.val;
 	r->start_ns = t->start_time;
-	r->cgroup_id = BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
+	r->cgroup_id = t->cgroups->dfl_cgrp->kn->id;
 	/* A zombie's __state says nothing; exit_state holds EXIT_ZOMBIE. */
-	r->state = pw_task_state(t) | BPF_CORE_READ(t, exit_state);
-	bpf_probe_read_kernel_str(r->comm, sizeof(r->comm), t->comm);
+	r->state = pw_task_state(t) | t->exit_state;
+	__builtin_memcpy(r->comm, t->comm, PW_COMM_LEN);
 	if (t->flags & PF_KTHREAD)
 		r->flags |= PW_REC_KTHREAD;
 	pw_read_thread_counters(t, &r->counters);
@@ -59,6 +59,9 @@ int dump_task(struct bpf_iter__task *ctx)
 		r->flags |= PW_REC_HAS_SCHED;
 		if (!exiting)
 			r->runq_hist = s->runq_hist;
+		/* Once folded, the thread's own counters are in dead_proc. */
+		if (!(s->flags & PW_TS_FOLDED))
+			r->proc = s->proc;
 	}
 
 	if (t->pid != t->tgid) {
@@ -67,12 +70,12 @@ int dump_task(struct bpf_iter__task *ctx)
 		return 0;
 	}
 	r->flags |= PW_REC_LEADER;
-	r->nr_threads = BPF_CORE_READ(t, signal, nr_threads);
+	r->nr_threads = t->signal->nr_threads;
 	pw_read_signal_counters(t, &r->dead_counters);
 	if (s) {
 		r->dead_sched = s->dead;
 		r->dead_runq_hist = s->dead_runq_hist;
-		r->proc = s->proc;
+		r->dead_proc = s->dead_proc;
 	}
 	pw_read_mem(t->mm, &r->mem);
 	bpf_seq_write(seq, r, sizeof(*r));

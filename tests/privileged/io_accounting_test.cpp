@@ -18,7 +18,8 @@ std::uint64_t device_total(const ProcessSample& p, bool write) {
 // The issue's own workload: dd with O_DIRECT, 200 MiB out and back in.
 TEST(IoAccounting, DirectDdWriteAndReadAreChargedToDd) {
   PW_REQUIRE_BPF();
-  Collector collector(CollectorOptions{});
+  const CollectorOptions options;
+  Collector collector(options);
   ASSERT_TRUE(collector.probes().has_block_io()) << collector.notices().front();
   ScratchDir dir;
   const std::string file = dir.path() + "/dd.out";
@@ -62,7 +63,8 @@ TEST(IoAccounting, DirectDdWriteAndReadAreChargedToDd) {
 // While the process lives, procwatch and /proc/PID/io agree exactly.
 TEST(IoAccounting, LiveDirectWriterMatchesProcPidIo) {
   PW_REQUIRE_BPF();
-  Collector collector(CollectorOptions{});
+  const CollectorOptions options;
+  Collector collector(options);
   ScratchDir dir;
   Workload dio({testprog("dio"), "write", dir.path() + "/dio.out", "64"});
   ASSERT_EQ(dio.read_line(), "done");

@@ -56,7 +56,8 @@ TEST(Lifecycle, RawTracepointFallbackDeliversTheSameEvents) {
 TEST(Lifecycle, ForkStormLosesNoEventsOrCountsThem) {
   PW_REQUIRE_BPF();
   constexpr int kChildren = 5000;
-  Collector collector(CollectorOptions{});
+  const CollectorOptions options;
+  Collector collector(options);
   ASSERT_TRUE(collector.probes().has_lifecycle());
   collector.collect();
   const std::uint64_t dropped_before = collector.probes().dropped_events();
@@ -78,12 +79,14 @@ TEST(Lifecycle, ForkStormLosesNoEventsOrCountsThem) {
   ASSERT_EQ(reaped, std::to_string(kChildren));
 
   int forks = 0, execs = 0, exits = 0;
+  // Children exec /proc/self/exe with the storm's own argv[0], so their
+  // comm becomes "exe"; the path tells them from another storm's children
+  // (another build directory's tests may run at the same time).
+  const std::string child_argv = testprog("forkstorm") + " --child ";
   for (const auto& s : samples) {
     for (const auto& e : s.events) {
       if (e.kind == LifecycleEvent::Kind::Fork && e.ppid == storm.pid()) ++forks;
-      // Children exec /proc/self/exe, so their comm becomes "exe".
-      if (e.kind == LifecycleEvent::Kind::Exec && e.argv.find(" --child ") != std::string::npos)
-        ++execs;
+      if (e.kind == LifecycleEvent::Kind::Exec && e.argv.rfind(child_argv, 0) == 0) ++execs;
       if (e.kind == LifecycleEvent::Kind::Exit && e.ppid == storm.pid()) {
         ++exits;
         // Each child exits with its index % 100.

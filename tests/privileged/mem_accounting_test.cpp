@@ -17,7 +17,8 @@ constexpr std::uint64_t kMiB = 1 << 20;
 
 TEST(MemAccounting, RssOf256MiBMatchesVmRss) {
   PW_REQUIRE_BPF();
-  Collector collector(CollectorOptions{});
+  const CollectorOptions options;
+  Collector collector(options);
   Workload mem({testprog("touchmem"), "256"});
   ASSERT_EQ(mem.read_line(), "done");
   const Sample s = collector.collect();
@@ -80,7 +81,8 @@ TEST(MemAccounting, OomKillInALimitedCgroupProducesAnEventNamingTheVictim) {
   PW_REQUIRE_BPF();
   OomCgroup cgroup;
   ASSERT_TRUE(cgroup.available()) << "no memory controller mounted (v1 or v2)";
-  Collector collector(CollectorOptions{});
+  const CollectorOptions options;
+  Collector collector(options);
   ASSERT_TRUE(collector.probes().has_oom()) << collector.notices().back();
   collector.collect();
 
@@ -118,7 +120,8 @@ TEST(CgroupTracking, ProcessMovedToANewCgroupShowsIt) {
   const std::string dir = root + "/" + name;
   std::filesystem::create_directory(dir);
 
-  Collector collector(CollectorOptions{});
+  const CollectorOptions options;
+  Collector collector(options);
   Workload sleeper({testprog("sleeper"), "1", "1"});
   ASSERT_EQ(sleeper.read_line(), "done");
   Sample s = collector.collect();

@@ -2,8 +2,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "bpf_test_support.h"
 #include "collect/collector.h"
@@ -28,7 +30,8 @@ const Connection* find_connection(const ProcessSample& p, const std::string& sta
 
 TEST(NetAccounting, LoopbackTcpTransferIsCountedOnBothSides) {
   PW_REQUIRE_BPF();
-  Collector collector(CollectorOptions{});
+  const CollectorOptions options;
+  Collector collector(options);
   ASSERT_TRUE(collector.probes().has_network()) << collector.notices().front();
   const std::string port = std::to_string(20000 + ::getpid() % 20000);
   Workload server({testprog("netpeer"), "tcp-server", port, std::to_string(kBytes)});
@@ -62,16 +65,24 @@ TEST(NetAccounting, LoopbackTcpTransferIsCountedOnBothSides) {
 
 TEST(NetAccounting, UdpSenderBytesAreExact) {
   PW_REQUIRE_BPF();
-  Collector collector(CollectorOptions{});
+  const CollectorOptions options;
+  Collector collector(options);
   constexpr std::uint64_t kUdpBytes = 200'000;
   const std::string port = std::to_string(40000 + ::getpid() % 20000);
   Workload server({testprog("netpeer"), "udp-server", port, std::to_string(kUdpBytes)});
   ASSERT_EQ(server.read_line(), "listening");
   Workload client({testprog("netpeer"), "udp-client", port, std::to_string(kUdpBytes)});
   ASSERT_EQ(client.read_line(), "done");
-  const Sample s = collector.collect();
-  const ProcessSample* tx = find_process(s, client.pid());
-  const ProcessSample* rx = find_process(s, server.pid());
+  // The sender is done; the receiver may not have run yet on a busy machine.
+  Sample s;
+  const ProcessSample *tx = nullptr, *rx = nullptr;
+  for (int i = 0; i < 40; ++i) {
+    s = collector.collect();
+    tx = find_process(s, client.pid());
+    rx = find_process(s, server.pid());
+    if (rx && rx->counters.get(Counter::NetRxBytes).value_or(0) > 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   ASSERT_TRUE(tx && rx);
   EXPECT_EQ(tx->counters.get(Counter::NetTxBytes), kUdpBytes);
   EXPECT_EQ(tx->counters.get(Counter::NetTxCalls), kUdpBytes / 1000);
@@ -141,7 +152,8 @@ class LossyLink {
 TEST(NetAccounting, RetransmitsAreChargedToTheSender) {
   PW_REQUIRE_BPF();
   LossyLink link;
-  Collector collector(CollectorOptions{});
+  const CollectorOptions options;
+  Collector collector(options);
   constexpr std::uint64_t kLossyBytes = 4ULL << 20;
   Workload server({"/usr/sbin/ip", "netns", "exec", link.receiver_ns(), testprog("netpeer"),
                    "tcp-server", "7000", std::to_string(kLossyBytes)});

@@ -62,7 +62,8 @@ TEST(SchedAccounting, ProcFallbackCpuTimeMatchesSchedstat) {
 // samples, divided by the interval (top's convention, 100 = one core).
 TEST(SchedAccounting, CpuPercentOfABusyLoopMatchesSchedstatDelta) {
   PW_REQUIRE_BPF();
-  Collector collector(CollectorOptions{});
+  const CollectorOptions options;
+  Collector collector(options);
   Workload busy({testprog("busy"), "1", "4000"});
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   auto first = std::make_shared<const Sample>(collector.collect());
@@ -89,7 +90,8 @@ TEST(SchedAccounting, CpuPercentOfABusyLoopMatchesSchedstatDelta) {
 // ours: COUNT sleeps of MILLIS ms each.
 TEST(SchedAccounting, SleeperVoluntarySwitchesAndOffCpuTime) {
   PW_REQUIRE_BPF();
-  Collector collector(CollectorOptions{});
+  const CollectorOptions options;
+  Collector collector(options);
   ASSERT_TRUE(collector.probes().has_scheduler()) << collector.notices().front();
   Workload sleeper({testprog("sleeper"), "100", "10"});
   ASSERT_EQ(sleeper.read_line(), "done");
@@ -119,7 +121,8 @@ TEST(SchedAccounting, SleeperVoluntarySwitchesAndOffCpuTime) {
 // of switch-ins (pcount) and whose mean must match run_delay / waits.
 TEST(SchedAccounting, RunQueueHistogramAgreesWithKernelSchedInfo) {
   PW_REQUIRE_BPF();
-  Collector collector(CollectorOptions{});
+  const CollectorOptions options;
+  Collector collector(options);
   ASSERT_TRUE(collector.probes().has_scheduler());
   Workload busy({testprog("busy"), "4", "1500"});
   ASSERT_EQ(busy.read_line(), "done");

@@ -59,21 +59,49 @@ TEST(CpuBudget, UserspaceOverBudgetLengthensTheIntervalUpToTheLimit) {
   EXPECT_NE(b.describe().find("x4"), std::string::npos);
 }
 
-TEST(CpuBudget, KernelOverBudgetSwitchesOffTheMostExpensiveOptionalProbe) {
+// Three intervals over the kernel budget in a row: one step down.
+BudgetStep step_down(CpuBudget& b, const SelfRow& heavy) {
+  b.update(heavy);
+  b.update(heavy);
+  return b.update(heavy);
+}
+
+TEST(CpuBudget, KernelOverBudgetSamplesTheMostExpensiveOptionalProbeThenSwitchesItOff) {
   CpuBudget b(config(), {"net", "io", "sched"});
   // lifecycle is not optional: even as the most expensive it stays on.
   const auto heavy = cost(0.2, {{"lifecycle", 5.0}, {"net", 1.5}, {"io", 0.3}});
-  b.update(heavy);
-  b.update(heavy);
-  const BudgetStep s = b.update(heavy);
+  BudgetStep s = step_down(b, heavy);
+  EXPECT_EQ(s.kind, Kind::SampleProbe);
+  EXPECT_EQ(s.probe, "net");
+  EXPECT_EQ(s.shift, 2u);
+  EXPECT_NE(s.reason.find("1 in 4"), std::string::npos);
+  EXPECT_EQ(b.sample_shift("net"), 2u);
+  EXPECT_NE(b.describe().find("'net' sampled 1 in 4"), std::string::npos);
+
+  s = step_down(b, heavy);
+  EXPECT_EQ(s.kind, Kind::SampleProbe);
+  EXPECT_EQ(s.shift, 4u);
+  EXPECT_EQ(b.sample_shift("net"), 4u);
+
+  s = step_down(b, heavy);
   EXPECT_EQ(s.kind, Kind::DisableProbe);
   EXPECT_EQ(s.probe, "net");
   EXPECT_EQ(b.disabled_probes(), std::vector<std::string>{"net"});
-  // Still over: next goes the next most expensive, never "net" twice.
-  for (int i = 0; i < 2; ++i) b.update(heavy);
-  const BudgetStep t = b.update(heavy);
-  EXPECT_EQ(t.kind, Kind::DisableProbe);
-  EXPECT_EQ(t.probe, "io");
+  EXPECT_NE(b.describe().find("'net' probes off"), std::string::npos);
+
+  // Still over: the next most expensive goes, never "net" twice.
+  s = step_down(b, heavy);
+  EXPECT_EQ(s.kind, Kind::SampleProbe);
+  EXPECT_EQ(s.probe, "io");
+  EXPECT_EQ(b.sample_shift("io"), 2u);
+}
+
+TEST(CpuBudget, SamplingStepsCanBeSwitchedOff) {
+  BudgetConfig c = config();
+  c.sample_shift_step = 0;  // straight to switching off
+  CpuBudget b(c, {"net"});
+  const BudgetStep s = step_down(b, cost(0.2, {{"net", 3.0}}));
+  EXPECT_EQ(s.kind, Kind::DisableProbe);
 }
 
 TEST(CpuBudget, IntervalsWithoutKernelFiguresDoNotCountForOrAgainstTheKernelBudget) {
@@ -82,26 +110,39 @@ TEST(CpuBudget, IntervalsWithoutKernelFiguresDoNotCountForOrAgainstTheKernelBudg
   b.update(heavy);
   b.update(cost(0.2));  // BPF statistics were off: unknown, not "under"
   b.update(heavy);
-  EXPECT_EQ(b.update(heavy).kind, Kind::DisableProbe);
+  EXPECT_EQ(b.update(heavy).kind, Kind::SampleProbe);
 }
 
 TEST(CpuBudget, RecoversInReverseOrderOnceWellUnderBudget) {
-  CpuBudget b(config(), {"net"});
-  for (int i = 0; i < 3; ++i) b.update(cost(2.0));                  // interval x2
-  for (int i = 0; i < 3; ++i) b.update(cost(0.2, {{"net", 3.0}}));  // net off
+  BudgetConfig c = config();
+  c.max_sample_shift = 2;  // one sampling step, then off
+  CpuBudget b(c, {"net"});
+  for (int i = 0; i < 3; ++i) b.update(cost(2.0));  // interval x2
+  const auto heavy = cost(0.2, {{"net", 3.0}});
+  ASSERT_EQ(step_down(b, heavy).kind, Kind::SampleProbe);
+  ASSERT_EQ(step_down(b, heavy).kind, Kind::DisableProbe);
   ASSERT_EQ(b.interval_factor(), 2);
   ASSERT_EQ(b.disabled_probes().size(), 1u);
 
   // Under budget but not well under (more than half): no recovery.
   for (int i = 0; i < 10; ++i) EXPECT_EQ(b.update(cost(0.7)).kind, Kind::None);
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(b.update(cost(0.1)).kind, Kind::None);
-  const BudgetStep first = b.update(cost(0.1));
+  auto recover = [&] {
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(b.update(cost(0.1)).kind, Kind::None);
+    return b.update(cost(0.1));
+  };
+  const BudgetStep first = recover();
   EXPECT_EQ(first.kind, Kind::EnableProbe);  // the last step is undone first
   EXPECT_EQ(first.probe, "net");
-  for (int i = 0; i < 3; ++i) b.update(cost(0.1));
-  EXPECT_EQ(b.update(cost(0.1)).kind, Kind::RestoreInterval);
+  EXPECT_EQ(b.sample_shift("net"), 2u);  // back on, still sampled
+  const BudgetStep second = recover();
+  EXPECT_EQ(second.kind, Kind::SampleProbe);
+  EXPECT_EQ(second.probe, "net");
+  EXPECT_EQ(second.shift, 0u);  // every event again
+  EXPECT_EQ(b.sample_shift("net"), 0u);
+  EXPECT_EQ(recover().kind, Kind::RestoreInterval);
   EXPECT_EQ(b.interval_factor(), 1);
   EXPECT_FALSE(b.degraded());
+  EXPECT_EQ(b.describe(), "");
   for (int i = 0; i < 10; ++i) EXPECT_EQ(b.update(cost(0.1)).kind, Kind::None);
 }
 

@@ -192,6 +192,57 @@ TEST(ViewScreenTest, HelpListsKeysAndEveryField) {
   }
 }
 
+// procwatch measured itself over the one-second interval: 1,000 switches at
+// 77 ns, and two maps (one countable).
+TwoSamples measured_self() {
+  TwoSamples t = busy_system();
+  t.self_before = {.cpu_ns = kSec, .rss_bytes = 20 << 20, .bpf_stats = true};
+  t.self_before.programs = {{"sched", "on_sched_switch", 5000, 400'000}};
+  t.self_after = {.cpu_ns = kSec + kSec / 200, .rss_bytes = 21 << 20, .bpf_stats = true};
+  t.self_after.programs = {{"sched", "on_sched_switch", 6000, 477'000}};
+  t.self_after.maps = {{"io_stats", "io", 10240, 3}, {"task_stats", "sched", 0, std::nullopt}};
+  return t;
+}
+
+TEST(ViewScreenTest, OShowsProcwatchsOwnCostAndReturns) {
+  Screen s(measured_self().derive());
+  s.notices = {"CPU budget exceeded: 'net' sampled 1 in 4"};
+  EXPECT_EQ(s.key('O'), KeyEffect::Redraw);
+  ASSERT_TRUE(s.state.self_view);
+  const ScreenFrame f = s.render(120, 40);
+  EXPECT_NE(find_line(f, "procwatch's own cost"), std::string::npos);
+  EXPECT_NE(find_line(f, "CPU 0.50% of one core"), std::string::npos);
+  const std::size_t prog = find_line(f, "on_sched_switch");
+  ASSERT_NE(prog, std::string::npos);
+  EXPECT_NE(f.lines[prog].text.find(" 1000 "), std::string::npos) << f.lines[prog].text;
+  EXPECT_NE(f.lines[prog].text.find(" 77 "), std::string::npos) << f.lines[prog].text;
+  const std::size_t map = find_line(f, "io_stats");
+  ASSERT_NE(map, std::string::npos);
+  EXPECT_NE(f.lines[map].text.find("10240"), std::string::npos) << f.lines[map].text;
+  EXPECT_NE(find_line(f, " n/a "), std::string::npos);
+  EXPECT_NE(find_line(f, "sampled 1 in 4"), std::string::npos);
+  expect_fits(s.render(30, 6), 30, 6);
+
+  s.state.self_scroll = 1000;  // clamped
+  EXPECT_LT(s.render(120, 8).self_scroll, 1000u);
+  EXPECT_EQ(s.key('q'), KeyEffect::Redraw);
+  EXPECT_FALSE(s.state.self_view);
+  EXPECT_FALSE(s.state.quit) << "q leaves the self view, not top";
+  s.key('O');
+  s.key('O');  // toggles
+  EXPECT_FALSE(s.state.self_view);
+}
+
+TEST(ViewScreenTest, SelfViewSaysWhenStatisticsWereOff) {
+  TwoSamples t = measured_self();
+  t.self_after.bpf_stats = false;
+  Screen s(t.derive());
+  s.key('O');
+  const ScreenFrame f = s.render(200, 40);
+  EXPECT_NE(find_line(f, "statistics were off"), std::string::npos);
+  EXPECT_EQ(find_line(f, "on_sched_switch"), std::string::npos);
+}
+
 TEST(ViewScreenTest, SelectionScrollsIntoViewAndFollowsItsProcess) {
   Screen s(busy_system(40).derive());
   const int h = 12;

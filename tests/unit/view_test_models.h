@@ -68,6 +68,8 @@ class TwoSamples {
     Sample b, a;
     b.system = before;
     a.system = after;
+    b.self = self_before;
+    a.self = self_after;
     for (const ProcSpec& spec : specs_) {
       a.processes.push_back(make(spec, false));
       if (!spec.started) b.processes.push_back(make(spec, true));
@@ -85,6 +87,8 @@ class TwoSamples {
 
   SystemSample before;
   SystemSample after;
+  SelfSample self_before;  // procwatch's own cost (the self view)
+  SelfSample self_after;
 
  private:
   static ProcessSample make(const ProcSpec& s, bool earlier) {

@@ -54,7 +54,7 @@ void add_budget_options(CLI::App& cmd, BudgetOptions& o) {
       ->check(CLI::Range(0.01, 100.0));
   cmd.add_option("--bpf-budget", o.kernel_pct,
                  "CPU budget of all BPF programs, % of one core; over it the costliest "
-                 "optional probe is switched off")
+                 "optional probe is sampled (1 in 4, then 1 in 16), then switched off")
       ->capture_default_str()
       ->check(CLI::Range(0.01, 400.0));
   cmd.add_flag("--no-budget", o.disabled, "Never degrade, whatever procwatch costs");

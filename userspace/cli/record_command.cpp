@@ -5,10 +5,10 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <thread>
 
+#include "cli/live_session.h"
 #include "collect/collector.h"
 #include "common/error.h"
 #include "common/time_text.h"
@@ -18,9 +18,6 @@
 
 namespace pw {
 namespace {
-
-volatile std::sig_atomic_t g_stop = 0;
-void request_stop(int) { g_stop = 1; }
 
 std::uint64_t wall_now_ns() {
   timespec ts{};
@@ -74,13 +71,7 @@ CLI::App* add_record_command(CLI::App& app, RecordCommandOptions& o) {
   rec->add_option("--queue", o.queue, "Samples the writer may fall behind before dropping")
       ->capture_default_str();
   rec->add_flag("-q,--quiet", o.quiet, "No progress line");
-  rec->add_option("--ringbuf-kib", o.ringbuf_kib, "Lifecycle event ring buffer size in KiB")
-      ->capture_default_str();
-  rec->add_flag("--no-sched", o.no_scheduler,
-                "Do not load the scheduler programs (no run-queue latency / off-CPU)");
-  rec->add_option("--lifecycle-variant", o.lifecycle_variant,
-                  "Attach variant for fork/exec/exit: auto, tp_btf or raw_tp")
-      ->check(CLI::IsMember({"auto", "tp_btf", "raw_tp"}));
+  add_probe_options(*rec, o.ringbuf_kib, o.no_scheduler, o.lifecycle_variant);
   return rec;
 }
 
@@ -103,9 +94,8 @@ int run_record_command(const RecordCommandOptions& o) {
     wopts.max_bytes = size.value;
   }
   if (o.queue == 0 || o.queue > 10000) throw FatalError("--queue must be between 1 and 10000", 2);
-  const std::size_t ring = o.ringbuf_kib * 1024;
-  if (ring < 4096 || (ring & (ring - 1)) != 0)
-    throw FatalError("--ringbuf-kib must be a power of two of at least 4", 2);
+  const CollectorOptions copts =
+      live_collector_options(o.ringbuf_kib, o.no_scheduler, o.lifecycle_variant, false);
   RecordFilter filter;
   filter.pids.assign(o.pids.begin(), o.pids.end());
   filter.comms = o.comms;
@@ -113,10 +103,6 @@ int run_record_command(const RecordCommandOptions& o) {
 
   verify_for_append(o.output);
 
-  CollectorOptions copts;
-  copts.probes.ringbuf_bytes = ring;
-  copts.probes.scheduler = !o.no_scheduler;
-  copts.probes.lifecycle_variant = o.lifecycle_variant;
   Collector collector(copts);
 
   SessionInfo info;
@@ -132,9 +118,7 @@ int run_record_command(const RecordCommandOptions& o) {
   const bool tty = !o.quiet && ::isatty(STDERR_FILENO);
   if (tty)
     for (const std::string& n : info.notices) std::fprintf(stderr, "procwatch: %s\n", n.c_str());
-  std::signal(SIGINT, request_stop);
-  std::signal(SIGTERM, request_stop);
-  std::signal(SIGPIPE, SIG_IGN);
+  install_stop_signals();
 
   using clock = std::chrono::steady_clock;
   const auto start = clock::now();
@@ -165,12 +149,12 @@ int run_record_command(const RecordCommandOptions& o) {
       reason = "duration";
       break;
     }
-    while (!g_stop && clock::now() < next) {
+    while (!stop_requested() && clock::now() < next) {
       collector.drain_events();
       std::this_thread::sleep_for(
           std::min<clock::duration>(next - clock::now(), std::chrono::milliseconds(100)));
     }
-    if (g_stop) break;
+    if (stop_requested()) break;
   }
 
   const WriterProgress p = writer.close(reason);

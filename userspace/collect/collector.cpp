@@ -56,6 +56,11 @@ void Collector::set_probe_enabled(const std::string& object, bool enabled) {
   decode_.memsys_measured = probes_.is_attached("mem");
 }
 
+void Collector::set_probe_sample_shift(const std::string& object, unsigned shift) {
+  if (!probes_.set_sample_shift(object, shift))
+    log_info("cannot sample the '" + object + "' probes: not loaded");
+}
+
 SelfSample Collector::read_self() const {
   SelfSample self;
   rusage usage{};
@@ -75,6 +80,9 @@ SelfSample Collector::read_self() const {
   self.bpf_stats = bpf_stats_ != nullptr;
   for (auto& p : probes_.program_stats())
     self.programs.push_back({p.object, p.name, p.run_count, p.run_time_ns});
+  if (self.bpf_stats)
+    for (auto& m : probes_.map_occupancy())
+      self.maps.push_back({m.name, m.object, m.max_entries, m.entries});
   return self;
 }
 
@@ -285,6 +293,10 @@ Sample Collector::collect() {
   pending_events_.clear();
   s.system.events_total = events_total_;
   s.system.events_dropped = probes_.dropped_events();
+  if (heap_trim_.after_pass(s.processes.size())) {
+    log_debug("returning free heap to the kernel after a burst of processes");
+    trim_heap();
+  }
   s.self = read_self();
   return s;
 }

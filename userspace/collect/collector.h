@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "collect/device_names.h"
+#include "collect/heap_trim.h"
 #include "collect/task_records.h"
 #include "model/sample.h"
 #include "probe/probe_set.h"
@@ -43,6 +44,9 @@ class Collector {
   // Switches an optional probe object off or back on (CPU budget); its
   // counters are then absent from Samples, not zero.
   void set_probe_enabled(const std::string& object, bool enabled);
+  // Counts one high-rate event in 2^shift of an optional probe object, as
+  // scaled estimates (CPU budget); 0 counts every event again.
+  void set_probe_sample_shift(const std::string& object, unsigned shift);
   bool bpf_stats() const { return bpf_stats_ != nullptr; }
   ProbeSet& probes() { return probes_; }
 
@@ -84,6 +88,7 @@ class Collector {
   std::unordered_map<ProcessKey, Enrichment, KeyHash> enrichment_;
   std::string hostname_;
   std::unique_ptr<BpfStatsScope> bpf_stats_;
+  HeapTrimPolicy heap_trim_;
 };
 
 }  // namespace pw

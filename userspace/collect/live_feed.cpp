@@ -20,9 +20,10 @@ void LiveFeed::enable_budget(const BudgetConfig& config, int kernel_sample_every
   kernel_sample_every_ = kernel_sample_every > 0 ? kernel_sample_every : 1;
 }
 
-void LiveFeed::set_bpf_stats_always(bool on) {
-  stats_always_ = on;
-  collector_.set_bpf_stats(on);
+void LiveFeed::watch_self(bool on) {
+  watching_self_ = on;
+  // Off again: the budget's one-in-N schedule takes over at the next sample.
+  if (on || !budget_) collector_.set_bpf_stats(on);
 }
 
 void LiveFeed::apply_budget(const Model& model) {
@@ -38,11 +39,14 @@ void LiveFeed::apply_budget(const Model& model) {
     case BudgetStep::Kind::EnableProbe:
       collector_.set_probe_enabled(step.probe, true);
       break;
+    case BudgetStep::Kind::SampleProbe:
+      collector_.set_probe_sample_shift(step.probe, step.shift);
+      break;
   }
   if (step.kind != BudgetStep::Kind::None) log_warn(step.reason);
   // Statistics on for the interval that ends at the next sample, one in N.
   ++intervals_;
-  if (!stats_always_) collector_.set_bpf_stats(intervals_ % kernel_sample_every_ == 0);
+  if (!watching_self_) collector_.set_bpf_stats(intervals_ % kernel_sample_every_ == 0);
 }
 
 std::vector<std::string> LiveFeed::notices() const {

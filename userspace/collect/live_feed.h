@@ -20,13 +20,13 @@ class LiveFeed : public ModelFeed {
   void tick() override { collector_.drain_events(); }
   std::vector<std::string> notices() const override;
   double interval_scale() const override;
+  // BPF statistics stay on while someone watches (else one interval in N).
+  void watch_self(bool on) override;
 
   // Keeps procwatch under a CPU budget (see cpu_budget.h). Kernel costs are
   // measured with BPF statistics on for one interval in every
   // `kernel_sample_every`, since the statistics themselves cost a little.
   void enable_budget(const BudgetConfig& config, int kernel_sample_every = 10);
-  // Keep BPF statistics on all the time (someone is looking at them).
-  void set_bpf_stats_always(bool on);
 
  private:
   void apply_budget(const Model& model);
@@ -36,7 +36,7 @@ class LiveFeed : public ModelFeed {
   std::optional<CpuBudget> budget_;
   int kernel_sample_every_ = 10;
   int intervals_ = 0;
-  bool stats_always_ = false;
+  bool watching_self_ = false;
   std::shared_ptr<const Sample> previous_;
 };
 

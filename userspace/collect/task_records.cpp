@@ -136,6 +136,9 @@ std::vector<ProcessSample> aggregate_task_records(std::span<const char> bytes,
     add_task_counters(p.counters, r.counters);
     add_sched_counters(p.counters, r.sched);
     if (options.sched_measured) add_hist(p.runq_hist, r.runq_hist);
+    // Each thread counts its own socket, block and mmap work (kernel
+    // threads have none to report).
+    if (!(r.flags & PW_REC_KTHREAD)) add_proc_counters(p.counters, r.proc, options);
     if (state_rank(state) > state_rank(p.state)) p.state = state;
 
     if (leader) {
@@ -147,7 +150,7 @@ std::vector<ProcessSample> aggregate_task_records(std::span<const char> bytes,
       p.num_threads = r.nr_threads;
       p.cgroup_id = r.cgroup_id;
       if (!p.kernel_thread) {
-        add_proc_counters(p.counters, r.proc, options);
+        add_proc_counters(p.counters, r.dead_proc, options);
         // A zombie has no mm left: no levels to report.
         if (r.mem.vm_size_bytes) set_mem_gauges(p.counters, r.mem);
       }

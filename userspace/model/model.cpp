@@ -50,6 +50,7 @@ SystemRow derive_system(const Sample& cur, const Sample* prev) {
 SelfRow derive_self(const Sample& cur, const Sample* prev, double interval_s) {
   SelfRow r;
   r.rss_bytes = cur.self.rss_bytes;
+  r.maps = cur.self.maps;
   if (!prev || interval_s <= 0) return r;
   r.cpu_pct =
       static_cast<double>(minus_or_zero(cur.self.cpu_ns, prev->self.cpu_ns)) / interval_s / 1e7;

@@ -53,6 +53,7 @@ struct SelfRow {
   std::uint64_t rss_bytes = 0;
   std::optional<double> kernel_cpu_pct;  // all BPF programs, of one core
   std::vector<ProgramRow> programs;      // empty unless BPF stats were on
+  std::vector<MapUsage> maps;            // at the end of the interval, when counted
 };
 
 struct Model {

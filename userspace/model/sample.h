@@ -127,11 +127,20 @@ struct ProgramCounters {
   bool operator==(const ProgramCounters&) const = default;
 };
 
+// How full one of procwatch's BPF maps was (see ProbeSet::map_occupancy).
+struct MapUsage {
+  std::string name, object;
+  std::uint32_t max_entries = 0;
+  std::optional<std::uint64_t> entries;  // none: cannot be counted
+  bool operator==(const MapUsage&) const = default;
+};
+
 struct SelfSample {
   std::uint64_t cpu_ns = 0;               // procwatch's user + system CPU time, all threads
   std::uint64_t rss_bytes = 0;            // procwatch's resident memory now
   bool bpf_stats = false;                 // kernel run-time statistics on at this sample
   std::vector<ProgramCounters> programs;  // advance only while bpf_stats
+  std::vector<MapUsage> maps;             // counted only while bpf_stats (a key walk)
 };
 
 struct Sample {

@@ -4,8 +4,11 @@
 #include <bpf/libbpf.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <map>
+#include <utility>
 
 #include "common/log.h"
 #include "io.skel.h"
@@ -132,6 +135,21 @@ struct ProbeSet::Impl {
 
   Status load_lifecycle(std::string_view variant);
   void load_oom();
+
+  // Calls fn(bpf_object*, "sched") for each loaded object.
+  template <typename Fn>
+  void for_each_object(Fn&& fn) const {
+    auto each = [&](const auto& loaded, const char* name) {
+      if (loaded) fn(loaded.skel->obj, name);
+    };
+    each(sched, "sched");
+    each(lifecycle, "lifecycle");
+    each(tasks, "tasks");
+    each(io, "io");
+    each(net, "net");
+    each(mem, "mem");
+    each(oom, "oom");
+  }
 };
 
 Status ProbeSet::Impl::load_lifecycle(std::string_view variant) {
@@ -223,6 +241,7 @@ ProbeSet::ProbeSet(const ProbeOptions& options) : impl_(std::make_unique<Impl>()
       m.load_with_task_stats<procwatch_io, procwatch_io__open, procwatch_io__destroy>(
           "io", "block IO per device and IO latency unavailable", m.io, [](procwatch_io& skel) {
             bpf_program__set_autoload(skel.progs.on_block_io_start, false);
+            skel.rodata->owners_from_bios = true;
             return Status::ok();
           });
       if (m.io)
@@ -297,6 +316,36 @@ bool ProbeSet::is_attached(const std::string& object) const {
   return false;
 }
 
+namespace {
+
+constexpr unsigned kMaxSampleShift = 6;  // one event in 64
+
+// The sample_shift global of an object's mmaped .bss (sampling.bpf.h), or
+// nullptr when the object is not loaded or has no sampling.
+template <typename Impl>
+__u32* sample_shift_var(Impl& m, const std::string& object) {
+  if (object == "net") return m.net ? &m.net.skel->bss->sample_shift : nullptr;
+  if (object == "io") return m.io ? &m.io.skel->bss->sample_shift : nullptr;
+  if (object == "mem") return m.mem ? &m.mem.skel->bss->sample_shift : nullptr;
+  if (object == "sched") return m.sched ? &m.sched.skel->bss->sample_shift : nullptr;
+  return nullptr;
+}
+
+}  // namespace
+
+bool ProbeSet::set_sample_shift(const std::string& object, unsigned shift) {
+  __u32* var = sample_shift_var(*impl_, object);
+  if (!var) return false;
+  // The programs read it on their next event; no other synchronisation.
+  __atomic_store_n(var, std::min(shift, kMaxSampleShift), __ATOMIC_RELAXED);
+  return true;
+}
+
+unsigned ProbeSet::sample_shift(const std::string& object) const {
+  const __u32* var = sample_shift_var(*impl_, object);
+  return var ? __atomic_load_n(var, __ATOMIC_RELAXED) : 0;
+}
+
 bool ProbeSet::has_scheduler() const { return static_cast<bool>(impl_->sched); }
 bool ProbeSet::has_lifecycle() const { return static_cast<bool>(impl_->lifecycle); }
 bool ProbeSet::has_task_iterator() const { return static_cast<bool>(impl_->tasks); }
@@ -323,6 +372,16 @@ Status ProbeSet::read_socket_records(std::vector<char>& out) {
 std::vector<IoStatsEntry> ProbeSet::read_io_stats() const {
   std::vector<IoStatsEntry> out;
   if (!impl_->io) return out;
+  // One entry per (process, device): the hash holds latency and the IO of
+  // exited threads (and of bios beyond a thread's device slots); live
+  // threads count theirs in their own task storage, dumped by dump_io.
+  std::map<std::pair<std::uint32_t, std::uint32_t>, IoStatsEntry> merged;
+  auto entry = [&](std::uint32_t tgid, std::uint32_t dev) -> IoStatsEntry& {
+    IoStatsEntry& e = merged[{tgid, dev}];
+    e.tgid = tgid;
+    e.dev = dev;
+    return e;
+  };
   const int fd = bpf_map__fd(impl_->io.skel->maps.io_stats);
   pw_io_key key{}, next{};
   pw_io_stats value{};
@@ -331,16 +390,31 @@ std::vector<IoStatsEntry> ProbeSet::read_io_stats() const {
     key = next;
     prev = &key;
     if (bpf_map_lookup_elem(fd, &key, &value) != 0) continue;  // deleted meanwhile
-    IoStatsEntry e;
-    e.tgid = key.tgid;
-    e.dev = key.dev;
-    e.read_bytes = value.read_bytes;
-    e.write_bytes = value.write_bytes;
-    e.read_ops = value.read_ops;
-    e.write_ops = value.write_ops;
-    for (int i = 0; i < PW_HIST_BUCKETS; ++i) e.latency[i] = value.latency.buckets[i];
-    out.push_back(e);
+    IoStatsEntry& e = entry(key.tgid, key.dev);
+    e.read_bytes += value.read_bytes;
+    e.write_bytes += value.write_bytes;
+    e.read_ops += value.read_ops;
+    e.write_ops += value.write_ops;
+    for (int i = 0; i < PW_HIST_BUCKETS; ++i) e.latency[i] += value.latency.buckets[i];
   }
+  const auto& io = impl_->io;
+  std::vector<char> records;
+  if (Status s = read_iterator(link_of(io.skel->obj, io.links, io.skel->progs.dump_io), records,
+                               "block IO");
+      !s)
+    log_debug(s.message());
+  for (std::size_t pos = 0; records.size() - pos >= sizeof(pw_io_record);
+       pos += sizeof(pw_io_record)) {
+    pw_io_record r;
+    std::memcpy(&r, records.data() + pos, sizeof r);
+    IoStatsEntry& e = entry(r.tgid, r.dev);
+    e.read_bytes += r.read_bytes;
+    e.write_bytes += r.write_bytes;
+    e.read_ops += r.read_ops;
+    e.write_ops += r.write_ops;
+  }
+  out.reserve(merged.size());
+  for (auto& [_, e] : merged) out.push_back(e);
   return out;
 }
 
@@ -389,15 +463,6 @@ int ProbeSet::consume_events(const std::function<void(const void*, std::size_t)>
   return n;
 }
 
-int ProbeSet::poll_events(const std::function<void(const void*, std::size_t)>& handler,
-                          int timeout_ms) {
-  if (!impl_->ring) return 0;
-  impl_->handler = &handler;
-  const int n = ring_buffer__poll(impl_->ring.get(), timeout_ms);
-  impl_->handler = nullptr;
-  return n;
-}
-
 std::uint64_t ProbeSet::dropped_events() const {
   if (!impl_->dropped_fd.valid()) return 0;
   const int ncpu = libbpf_num_possible_cpus();
@@ -414,7 +479,6 @@ std::uint64_t ProbeSet::dropped_events() const {
 std::vector<ProgramStats> ProbeSet::program_stats() const {
   std::vector<ProgramStats> out;
   auto collect = [&](bpf_object* obj, const char* object) {
-    if (!obj) return;
     bpf_program* prog;
     bpf_object__for_each_program(prog, obj) {
       const int fd = bpf_program__fd(prog);
@@ -425,14 +489,62 @@ std::vector<ProgramStats> ProbeSet::program_stats() const {
       out.push_back({bpf_program__name(prog), object, info.run_cnt, info.run_time_ns});
     }
   };
-  const Impl& m = *impl_;
-  collect(m.sched ? m.sched.skel->obj : nullptr, "sched");
-  collect(m.lifecycle ? m.lifecycle.skel->obj : nullptr, "lifecycle");
-  collect(m.tasks ? m.tasks.skel->obj : nullptr, "tasks");
-  collect(m.io ? m.io.skel->obj : nullptr, "io");
-  collect(m.net ? m.net.skel->obj : nullptr, "net");
-  collect(m.mem ? m.mem.skel->obj : nullptr, "mem");
-  collect(m.oom ? m.oom.skel->obj : nullptr, "oom");
+  impl_->for_each_object(collect);
+  return out;
+}
+
+namespace {
+
+bool countable(bpf_map_type type) {
+  switch (type) {
+    case BPF_MAP_TYPE_HASH:
+    case BPF_MAP_TYPE_LRU_HASH:
+    case BPF_MAP_TYPE_PERCPU_HASH:
+    case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Keys in a hash map now. Deleting a key during the walk restarts it from
+// the first key, so the walk is capped at max_entries steps.
+std::uint64_t count_keys(int fd, std::uint32_t key_size, std::uint32_t max_entries) {
+  std::vector<unsigned char> a(key_size), b(key_size);
+  void* prev = nullptr;
+  std::uint64_t n = 0;
+  while (n < max_entries && bpf_map_get_next_key(fd, prev, b.data()) == 0) {
+    ++n;
+    a.swap(b);
+    prev = a.data();
+  }
+  return n;
+}
+
+}  // namespace
+
+std::vector<MapOccupancy> ProbeSet::map_occupancy() const {
+  std::vector<MapOccupancy> out;
+  std::vector<__u32> seen;  // map ids: shared maps appear in several objects
+  auto collect = [&](bpf_object* obj, const char* object) {
+    bpf_map* map;
+    bpf_object__for_each_map(map, obj) {
+      const int fd = bpf_map__fd(map);
+      // .bss/.data/.rodata hold globals, not entries.
+      if (fd < 0 || std::strchr(bpf_map__name(map), '.')) continue;
+      bpf_map_info info{};
+      __u32 len = sizeof(info);
+      if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0) continue;
+      if (std::find(seen.begin(), seen.end(), info.id) != seen.end()) continue;
+      seen.push_back(info.id);
+      const auto type = static_cast<bpf_map_type>(info.type);
+      if (type == BPF_MAP_TYPE_ARRAY || type == BPF_MAP_TYPE_PERCPU_ARRAY) continue;
+      MapOccupancy m{bpf_map__name(map), object, info.max_entries, std::nullopt};
+      if (countable(type)) m.entries = count_keys(fd, info.key_size, info.max_entries);
+      out.push_back(std::move(m));
+    }
+  };
+  impl_->for_each_object(collect);
   return out;
 }
 

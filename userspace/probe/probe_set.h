@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,16 @@ struct ProgramStats {
   std::uint64_t run_time_ns = 0;
 };
 
+// How full one of procwatch's BPF maps is.
+struct MapOccupancy {
+  std::string name;    // map name as in the .bpf.c
+  std::string object;  // first object that declares it ("io", "net", ...)
+  std::uint32_t max_entries = 0;
+  // Local-storage maps (task, socket) and ring buffers cannot be counted
+  // from userspace: no value.
+  std::optional<std::uint64_t> entries;
+};
+
 class ProbeSet {
  public:
   // Runs the preflight checks (throws FatalError with one sentence when
@@ -77,6 +88,17 @@ class ProbeSet {
   bool set_attached(const std::string& object, bool attached);
   bool is_attached(const std::string& object) const;
 
+  // Samples an optional object's high-rate events ("sched": run-queue
+  // histogram; "net": socket bytes and calls; "io": bio bytes and ops,
+  // request latency; "mem": mmap/munmap/brk). Shift 0 counts every event;
+  // k counts one event in 2^k, chosen at random in the kernel, scaled by
+  // 2^k, so totals stay unbiased estimates. Rare events (TCP state changes,
+  // retransmits, resets, lifecycle, OOM) are always exact. The shift is
+  // clamped to 0..6 and takes effect at once. False if the object is not
+  // loaded. sample_shift() is 0 for an object that is not loaded.
+  bool set_sample_shift(const std::string& object, unsigned shift);
+  unsigned sample_shift(const std::string& object) const;
+
   // Block IO per (process, device) and TCP events per owner, as totals.
   std::vector<IoStatsEntry> read_io_stats() const;
   std::vector<TcpEventsEntry> read_tcp_events() const;
@@ -89,14 +111,17 @@ class ProbeSet {
   // Delivers each pending lifecycle event (raw bytes) to the handler.
   // Returns the number consumed. Does not block.
   int consume_events(const std::function<void(const void*, std::size_t)>& handler);
-  // Waits up to timeout_ms for the kernel to signal a full-ish buffer.
-  int poll_events(const std::function<void(const void*, std::size_t)>& handler, int timeout_ms);
 
   // Lifecycle events lost because the ring buffer was full, all CPUs.
   std::uint64_t dropped_events() const;
 
   // Per-program cost counters (zero unless BPF stats are enabled).
   std::vector<ProgramStats> program_stats() const;
+
+  // Entries in each of procwatch's keyed maps (hash, LRU), listed once
+  // even when shared. Walks every key: call when someone looks, not on
+  // every sample.
+  std::vector<MapOccupancy> map_occupancy() const;
 
  private:
   struct Impl;

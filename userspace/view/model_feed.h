@@ -23,6 +23,9 @@ class ModelFeed {
   // The feed may ask for a longer refresh interval (the CPU budget):
   // views wait interval_s * interval_scale() between refreshes.
   virtual double interval_scale() const { return 1.0; }
+  // Someone is looking at procwatch's own cost (top's O view): a live feed
+  // measures its BPF programs and maps while this is on.
+  virtual void watch_self(bool /*on*/) {}
 };
 
 }  // namespace pw

@@ -19,17 +19,51 @@ std::string bytes(std::uint64_t v) {
   return format_cell(field(FieldId::RssBytes), static_cast<std::int64_t>(v));
 }
 
+void add_map_lines(const SelfRow& self, std::vector<std::string>& out) {
+  if (self.maps.empty()) return;
+  out.emplace_back();
+  out.emplace_back(
+      "BPF maps (entries now; dead processes' entries are removed each refresh; n/a: task and "
+      "socket storage, freed with their task or socket, and ring buffers)");
+  char line[160];
+  std::snprintf(line, sizeof line, "%-26s %-10s %12s %12s %7s", "MAP", "OBJECT", "ENTRIES",
+                "CAPACITY", "USED%");
+  out.push_back(line);
+  for (const MapUsage& m : self.maps) {
+    std::string entries = "-", used = "-";
+    if (m.entries) {
+      entries = std::to_string(*m.entries);
+      if (m.max_entries)
+        used = number(100.0 * static_cast<double>(*m.entries) / m.max_entries, "%.1f");
+    } else {
+      entries = "n/a";
+    }
+    std::snprintf(line, sizeof line, "%-26s %-10s %12s %12s %7s", m.name.c_str(), m.object.c_str(),
+                  entries.c_str(), m.entries ? std::to_string(m.max_entries).c_str() : "-",
+                  used.c_str());
+    out.push_back(line);
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> self_view_lines(const Model& model) {
   const SelfRow& self = model.self;
   std::vector<std::string> out;
+  if (model.sample && model.sample->self.cpu_ns == 0 && model.sample->self.rss_bytes == 0) {
+    out.emplace_back("procwatch's own cost is measured live; recordings do not keep it");
+    return out;
+  }
   out.push_back("procwatch userspace: CPU " + number(self.cpu_pct, "%.2f") + "% of one core, RSS " +
                 bytes(self.rss_bytes));
+  out.push_back("lifecycle events dropped (ring buffer full): " +
+                std::to_string(model.system.events_dropped));
   if (self.programs.empty()) {
     out.push_back(
-        "BPF programs: statistics off (they cost a little per event; "
-        "the self view and 'procwatch status' turn them on)");
+        "BPF programs: statistics were off this interval (they cost a little per event, so "
+        "they run only while this view or 'procwatch status' looks); figures from the next "
+        "refresh");
+    add_map_lines(self, out);
     return out;
   }
   out.push_back("BPF programs: " + number(self.kernel_cpu_pct, "%.2f") + "% of one core in " +
@@ -49,6 +83,7 @@ std::vector<std::string> self_view_lines(const Model& model) {
                   number(p->ns_per_event, "%.0f").c_str(), number(p->cpu_pct, "%.3f").c_str());
     out.push_back(line);
   }
+  add_map_lines(self, out);
   return out;
 }
 
@@ -58,7 +93,6 @@ void write_self_text(std::ostream& out, const Model& model,
   std::snprintf(head, sizeof head, "procwatch self-overhead over %.1f s", model.interval_s());
   out << head << "\n";
   for (const auto& l : self_view_lines(model)) out << l << "\n";
-  out << "lifecycle events dropped: " << model.system.events_dropped << "\n";
   for (const auto& n : notices) out << "notice: " << n << "\n";
 }
 
@@ -81,6 +115,14 @@ nlohmann::ordered_json self_json(const Model& model, const std::vector<std::stri
                         {"ns_per_event", opt(p.ns_per_event)},
                         {"cpu_pct", opt(p.cpu_pct)}});
   j["programs"] = programs;
+  auto maps = nlohmann::ordered_json::array();
+  for (const auto& m : model.self.maps) {
+    nlohmann::ordered_json e = {{"name", m.name}, {"object", m.object}};
+    e["entries"] = m.entries ? nlohmann::ordered_json(*m.entries) : nullptr;
+    e["max_entries"] = m.max_entries;
+    maps.push_back(std::move(e));
+  }
+  j["maps"] = maps;
   j["notices"] = notices;
   return j;
 }

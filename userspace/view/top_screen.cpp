@@ -7,6 +7,7 @@
 
 #include "view/columns.h"
 #include "view/detail_view.h"
+#include "view/self_view.h"
 #include "view/summary.h"
 
 namespace pw {
@@ -110,30 +111,38 @@ std::optional<ScreenLine> status_line(const TopState& st, const Painter& p, std:
   return std::nullopt;
 }
 
+// A title line and a text body scrolled by `scroll`, clamped so the end of
+// the text fills the last row; returns the clamped scroll.
+std::size_t render_page(const Painter& p, ScreenLine title, const std::vector<std::string>& body,
+                        bool untrusted, std::size_t scroll, std::size_t height, ScreenFrame& f) {
+  f.lines.push_back(std::move(title));
+  const std::size_t rows = height > 1 ? height - 1 : 0;
+  const std::size_t max_scroll = body.size() > rows ? body.size() - rows : 0;
+  scroll = std::min(scroll, max_scroll);
+  f.body_rows = rows;
+  for (std::size_t i = scroll; i < body.size() && f.lines.size() < height; ++i)
+    f.lines.push_back(untrusted ? p.line(body[i], LineStyle::Normal)
+                                : p.safe_line(body[i], LineStyle::Normal));
+  return scroll;
+}
+
 void render_help(const ScreenInput& in, const Painter& p, std::size_t height, ScreenFrame& f) {
-  f.lines.push_back(p.safe_line("procwatch help - Up/Down/PgUp/PgDn scroll, any other key returns",
-                                LineStyle::Title));
   std::vector<std::string> body = help_lines();
   if (in.notices && !in.notices->empty()) {
     body.emplace_back();
     body.emplace_back("Notices");
     for (const std::string& n : *in.notices) body.push_back("  " + n);
   }
-  const std::size_t rows = height > 1 ? height - 1 : 0;
-  const std::size_t max_scroll = body.size() > rows ? body.size() - rows : 0;
-  f.help_scroll = std::min(in.state->help_scroll, max_scroll);
-  f.body_rows = rows;
-  for (std::size_t i = f.help_scroll; i < body.size() && f.lines.size() < height; ++i)
-    f.lines.push_back(p.line(body[i], LineStyle::Normal));
+  f.help_scroll =
+      render_page(p,
+                  p.safe_line("procwatch help - Up/Down/PgUp/PgDn scroll, any other key returns",
+                              LineStyle::Title),
+                  body, /*untrusted=*/true, in.state->help_scroll, height, f);
 }
 
 void render_detail(const ScreenInput& in, const Painter& p, std::size_t height, ScreenFrame& f) {
   const TopState& st = *in.state;
   const ProcessKey key = *st.detail;
-  f.lines.push_back(p.safe_line("procwatch process " + std::to_string(key.pid) +
-                                    (st.paused ? " PAUSED" : "") +
-                                    " - Esc/q back, Up/Down/PgUp/PgDn scroll",
-                                LineStyle::Title));
   const ProcessRow* row = nullptr;
   if (in.model)
     for (const ProcessRow& r : in.model->processes)
@@ -146,12 +155,36 @@ void render_detail(const ScreenInput& in, const Painter& p, std::size_t height, 
                       " is gone (it exited before this refresh); Esc returns");
   else
     body = process_detail_lines(*row, in.model->interval_s(), in.text_mode);
-  const std::size_t rows = height > 1 ? height - 1 : 0;
-  const std::size_t max_scroll = body.size() > rows ? body.size() - rows : 0;
-  f.detail_scroll = std::min(st.detail_scroll, max_scroll);
-  f.body_rows = rows;
-  for (std::size_t i = f.detail_scroll; i < body.size() && f.lines.size() < height; ++i)
-    f.lines.push_back(p.safe_line(body[i], LineStyle::Normal));
+  f.detail_scroll = render_page(
+      p,
+      p.safe_line("procwatch process " + std::to_string(key.pid) + (st.paused ? " PAUSED" : "") +
+                      " - Esc/q back, Up/Down/PgUp/PgDn scroll",
+                  LineStyle::Title),
+      body, /*untrusted=*/false, st.detail_scroll, height, f);
+}
+
+void render_self(const ScreenInput& in, const Painter& p, std::size_t height, ScreenFrame& f) {
+  const TopState& st = *in.state;
+  std::vector<std::string> body;
+  if (!in.model) {
+    body.emplace_back("collecting the first sample...");
+  } else {
+    char head[96];
+    std::snprintf(head, sizeof head, "over the last %.1f s", in.model->interval_s());
+    body.emplace_back(head);
+    for (std::string& line : self_view_lines(*in.model)) body.push_back(std::move(line));
+  }
+  if (in.notices && !in.notices->empty()) {
+    body.emplace_back();
+    body.emplace_back("Notices (degraded probes, CPU budget)");
+    for (const std::string& n : *in.notices) body.push_back("  " + n);
+  }
+  f.self_scroll =
+      render_page(p,
+                  p.safe_line(std::string("procwatch's own cost") + (st.paused ? " PAUSED" : "") +
+                                  " - Esc/q/O back, Up/Down/PgUp/PgDn scroll",
+                              LineStyle::Title),
+                  body, /*untrusted=*/true, st.self_scroll, height, f);
 }
 
 }  // namespace
@@ -166,12 +199,15 @@ ScreenFrame render_top_screen(const ScreenInput& in, int width_in, int height_in
   f.scroll = st.scroll;
   f.help_scroll = st.help_scroll;
   f.detail_scroll = st.detail_scroll;
+  f.self_scroll = st.self_scroll;
 
   const std::optional<ScreenLine> status = status_line(st, p, width);
   const std::size_t avail = height - (status ? 1 : 0);
 
   if (st.help) {
     render_help(in, p, avail, f);
+  } else if (st.self_view) {
+    render_self(in, p, avail, f);
   } else if (st.detail) {
     render_detail(in, p, avail, f);
   } else {

@@ -39,6 +39,7 @@ struct ScreenFrame {
   std::size_t scroll = 0;         // first table row shown, adjusted so the selection shows
   std::size_t help_scroll = 0;    // clamped to the help text
   std::size_t detail_scroll = 0;  // clamped to the detail view's text
+  std::size_t self_scroll = 0;    // clamped to the self view's text
 };
 
 struct ScreenInput {

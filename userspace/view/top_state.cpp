@@ -179,59 +179,58 @@ KeyEffect prompt_key(TopState& s, int key) {
   return KeyEffect::Redraw;
 }
 
-KeyEffect help_key(TopState& s, int key, std::size_t page) {
+// Up/Down/PgUp/PgDn/Home/End on a scrolled text page (help, detail, self
+// view); the renderer clamps `scroll` to the text. nullopt: not a scroll key.
+std::optional<KeyEffect> scroll_key(std::size_t& scroll, int key, std::size_t page) {
   switch (key) {
     case kKeyUp:
-      if (s.help_scroll > 0) --s.help_scroll;
+      if (scroll > 0) --scroll;
       return KeyEffect::Redraw;
     case kKeyDown:
-      ++s.help_scroll;  // the renderer clamps
+      ++scroll;
       return KeyEffect::Redraw;
     case kKeyPageUp:
-      s.help_scroll = s.help_scroll > page ? s.help_scroll - page : 0;
+      scroll = scroll > page ? scroll - page : 0;
       return KeyEffect::Redraw;
     case kKeyPageDown:
-      s.help_scroll += page;
+      scroll += page;
       return KeyEffect::Redraw;
     case kKeyHome:
-      s.help_scroll = 0;
+      scroll = 0;
       return KeyEffect::Redraw;
     case kKeyEnd:
-      s.help_scroll = static_cast<std::size_t>(-1) / 2;
+      scroll = static_cast<std::size_t>(-1) / 2;
       return KeyEffect::Redraw;
     default:
-      s.help = false;
-      return KeyEffect::Redraw;
+      return std::nullopt;
   }
 }
 
-KeyEffect detail_key(TopState& s, int key, std::size_t page) {
+KeyEffect help_key(TopState& s, int key, std::size_t page) {
+  if (const auto effect = scroll_key(s.help_scroll, key, page)) return *effect;
+  s.help = false;
+  return KeyEffect::Redraw;
+}
+
+void open_help(TopState& s) {
+  s.help = true;
+  s.help_scroll = 0;
+}
+
+// Keys of a full-screen page over the table (detail, self view): Esc, q,
+// Enter or Backspace close it (via close()), the rest scrolls, pauses,
+// opens help or quits.
+template <typename Close>
+KeyEffect page_key(TopState& s, int key, std::size_t page, std::size_t& scroll, Close close) {
+  if (const auto effect = scroll_key(scroll, key, page)) return *effect;
   switch (key) {
     case kKeyEscape:
     case 'q':
     case kKeyEnter:
     case '\r':
     case kKeyBackspace:
-      s.detail.reset();
-      s.detail_scroll = 0;
-      return KeyEffect::Redraw;
-    case kKeyUp:
-      if (s.detail_scroll > 0) --s.detail_scroll;
-      return KeyEffect::Redraw;
-    case kKeyDown:
-      ++s.detail_scroll;  // the renderer clamps
-      return KeyEffect::Redraw;
-    case kKeyPageUp:
-      s.detail_scroll = s.detail_scroll > page ? s.detail_scroll - page : 0;
-      return KeyEffect::Redraw;
-    case kKeyPageDown:
-      s.detail_scroll += page;
-      return KeyEffect::Redraw;
-    case kKeyHome:
-      s.detail_scroll = 0;
-      return KeyEffect::Redraw;
-    case kKeyEnd:
-      s.detail_scroll = static_cast<std::size_t>(-1) / 2;
+      close();
+      scroll = 0;
       return KeyEffect::Redraw;
     case ' ':
       s.paused = !s.paused;
@@ -239,8 +238,7 @@ KeyEffect detail_key(TopState& s, int key, std::size_t page) {
     case 'h':
     case '?':
     case kKeyF1:
-      s.help = true;
-      s.help_scroll = 0;
+      open_help(s);
       return KeyEffect::Redraw;
     case kKeyF10:
       s.quit = true;
@@ -248,6 +246,15 @@ KeyEffect detail_key(TopState& s, int key, std::size_t page) {
     default:
       return KeyEffect::None;
   }
+}
+
+KeyEffect detail_key(TopState& s, int key, std::size_t page) {
+  return page_key(s, key, page, s.detail_scroll, [&] { s.detail.reset(); });
+}
+
+KeyEffect self_key(TopState& s, int key, std::size_t page) {
+  if (key == 'O') key = kKeyEscape;  // O toggles
+  return page_key(s, key, page, s.self_scroll, [&] { s.self_view = false; });
 }
 
 GroupBy next_group(GroupBy g) {
@@ -312,6 +319,7 @@ KeyEffect handle_key(TopState& s, int key, const Table& table, std::size_t page_
   const std::size_t page = std::max<std::size_t>(page_rows, 1);
   if (s.help) return help_key(s, key, page);
   if (const auto effect = replay_key(s, key)) return *effect;
+  if (s.self_view) return self_key(s, key, page);
   if (s.detail) return detail_key(s, key, page);
 
   const std::size_t n = table.rows.size();
@@ -407,6 +415,10 @@ KeyEffect handle_key(TopState& s, int key, const Table& table, std::size_t page_
       s.detail_scroll = 0;
       return KeyEffect::Redraw;
     }
+    case 'O':
+      s.self_view = true;
+      s.self_scroll = 0;
+      return KeyEffect::Redraw;
     case 'H':
       s.opts.show_kernel_threads = !s.opts.show_kernel_threads;
       s.message = s.opts.show_kernel_threads ? "showing kernel threads" : "hiding kernel threads";
@@ -417,8 +429,7 @@ KeyEffect handle_key(TopState& s, int key, const Table& table, std::size_t page_
     case 'h':
     case '?':
     case kKeyF1:
-      s.help = true;
-      s.help_scroll = 0;
+      open_help(s);
       return KeyEffect::Redraw;
     case kKeyEscape:
       return had_message ? KeyEffect::Redraw : KeyEffect::None;
@@ -469,6 +480,9 @@ std::vector<std::string> help_lines() {
       "  g                 group rows by cgroup, container, unit, user, then none",
       "  Enter             details of the selected process; Esc or q returns",
       "  H                 show / hide kernel threads",
+      "  O                 procwatch's own cost: each BPF program's events/s, ns per",
+      "                    event and CPU share, map occupancy, drops, CPU budget;",
+      "                    Esc, q or O returns",
       "  d                 refresh interval in seconds",
       "  Up Down PgUp PgDn move the selection; Home returns to the top",
       "  Esc               cancel a prompt",

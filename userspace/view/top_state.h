@@ -52,6 +52,9 @@ struct TopState {
   // Enter: the process shown in the detail view until Esc or q.
   std::optional<ProcessKey> detail;
   std::size_t detail_scroll = 0;
+  // O: procwatch's own cost (BPF programs, maps, userspace) until Esc or q.
+  bool self_view = false;
+  std::size_t self_scroll = 0;
   PromptKind prompt = PromptKind::None;
   std::string input;    // what was typed at the prompt (UTF-8)
   std::string message;  // feedback until the next key

@@ -371,6 +371,7 @@ int run_top_ui(ModelFeed& feed, ViewOptions opts) {
       state.scroll = frame.scroll;
       state.help_scroll = frame.help_scroll;
       state.detail_scroll = frame.detail_scroll;
+      state.self_scroll = frame.self_scroll;
       paint(curses, frame, width);
       dirty = false;
     }
@@ -395,7 +396,9 @@ int run_top_ui(ModelFeed& feed, ViewOptions opts) {
     if (!key) continue;
     const double interval_before = state.opts.interval_s;
     const bool was_paused = state.paused;
+    const bool was_self_view = state.self_view;
     const KeyEffect effect = handle_key(state, *key, table, frame.body_rows);
+    if (state.self_view != was_self_view) feed.watch_self(state.self_view);
     if (effect == KeyEffect::Rebuild) rebuild();
     if (effect != KeyEffect::None) dirty = true;
     if (replay && state.replay_action != ReplayAction::None) {
