@@ -428,7 +428,7 @@ def print_scaling(rows, skips):
 
 
 # When the map entries and procwatch's RSS are read: before the churn, after
-# half of the processes, after all, and 2.5 s (two refreshes) later.
+# half of the processes, after all, and 10 s (two refreshes, at the budget's longest interval) later.
 OCCUPANCY_PHASES = ("before", "half", "after", "settled")
 CHURN_FIELDS = ("processes", "plain", "io", "net", "exec", "failed")
 
@@ -483,7 +483,7 @@ def occupancy_doc(map_rows, run_rows, mix):
 def print_occupancy(occ, skips):
     print()
     print("Map occupancy under PID churn (procwatch top -b -d 1; entries before, after half"
-          " and all of the processes, and 2.5 s later)")
+          " and all of the processes, and 10 s later)")
     if occ:
         for name, r in occ["runs"].items():
             cpu = (f"; procwatch used {r['procwatch_cpu_ms']} ms CPU meanwhile"
@@ -571,7 +571,7 @@ def print_markdown(doc):
               f" {fmt_int(without.get('processes_per_s'))} without):")
         print()
         print(f"| map | type | max_entries | before | after {occ['mix']['processes'] // 2:,} |"
-              f" after {occ['mix']['processes']:,} | 2.5 s later |")
+              f" after {occ['mix']['processes']:,} | 10 s later |")
         print("|---|---|---|---|---|---|---|")
         for m in occ["maps"]:
             if m["countable"] and m["type"] not in ("array", "percpu_array"):
@@ -588,7 +588,7 @@ def print_markdown(doc):
             print()
             print("procwatch's RSS: " + ", ".join(
                 f"{label} {rss[p] / 1024:.0f} MiB" for p, label in
-                zip(OCCUPANCY_PHASES, ("before", "halfway", "after", "2.5 s later"))) + ".")
+                zip(OCCUPANCY_PHASES, ("before", "halfway", "after", "10 s later"))) + ".")
     scaling = doc.get("userspace_scaling") or []
     if scaling:
         print()
