@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "common/error.h"
 #include "probe/preflight.h"
@@ -114,6 +115,22 @@ const ProcessSample* find_exited(const Sample& s, pid_t pid) {
   for (const auto& p : s.processes)
     if (p.key.pid == pid && p.exit_status) return &p;
   return nullptr;
+}
+
+TcpTransfer loopback_tcp_transfer(Collector& collector, const std::string& port,
+                                  std::uint64_t bytes) {
+  auto expect_line = [](Workload& w, const char* want, const char* who) {
+    const std::string got = w.read_line();
+    if (got != want)
+      throw std::runtime_error(std::string("netpeer ") + who + " said '" + got + "', not '" + want +
+                               "'");
+  };
+  Workload server({testprog("netpeer"), "tcp-server", port, std::to_string(bytes)});
+  expect_line(server, "listening", "tcp-server");
+  Workload client({testprog("netpeer"), "tcp-client", port, std::to_string(bytes)});
+  expect_line(client, "done", "tcp-client");
+  expect_line(server, "done", "tcp-server");
+  return {collector.collect(), client.pid(), server.pid()};
 }
 
 void run_or_throw(const std::string& command) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "collect/collector.h"
 #include "model/sample.h"
 
 namespace pw::testing {
@@ -67,6 +68,16 @@ std::optional<std::uint64_t> read_proc_io_field(pid_t pid, const std::string& na
 const ProcessSample* find_process(const Sample& s, pid_t pid);
 // The row of a process that exited during the sample's interval.
 const ProcessSample* find_exited(const Sample& s, pid_t pid);
+
+// Moves `bytes` over loopback TCP between two netpeer processes on `port`
+// and takes a Sample while both still hold their sockets. Throws when a
+// peer does not report "listening" / "done".
+struct TcpTransfer {
+  Sample sample;
+  pid_t client = -1, server = -1;
+};
+TcpTransfer loopback_tcp_transfer(Collector& collector, const std::string& port,
+                                  std::uint64_t bytes);
 
 // Runs a shell command; throws with its output when it fails.
 void run_or_throw(const std::string& command);

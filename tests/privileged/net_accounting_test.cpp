@@ -34,15 +34,9 @@ TEST(NetAccounting, LoopbackTcpTransferIsCountedOnBothSides) {
   Collector collector(options);
   ASSERT_TRUE(collector.probes().has_network()) << collector.notices().front();
   const std::string port = std::to_string(20000 + ::getpid() % 20000);
-  Workload server({testprog("netpeer"), "tcp-server", port, std::to_string(kBytes)});
-  ASSERT_EQ(server.read_line(), "listening");
-  Workload client({testprog("netpeer"), "tcp-client", port, std::to_string(kBytes)});
-  ASSERT_EQ(client.read_line(), "done");
-  ASSERT_EQ(server.read_line(), "done");
-
-  const Sample s = collector.collect();
-  const ProcessSample* tx = find_process(s, client.pid());
-  const ProcessSample* rx = find_process(s, server.pid());
+  const TcpTransfer t = loopback_tcp_transfer(collector, port, kBytes);
+  const ProcessSample* tx = find_process(t.sample, t.client);
+  const ProcessSample* rx = find_process(t.sample, t.server);
   ASSERT_TRUE(tx && rx);
   EXPECT_NEAR(ratio(tx->counters.get(Counter::NetTxBytes), kBytes), 1.0, 0.001);
   EXPECT_NEAR(ratio(rx->counters.get(Counter::NetRxBytes), kBytes), 1.0, 0.001);

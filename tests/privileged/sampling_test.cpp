@@ -69,14 +69,9 @@ TEST(Sampling, LoopbackTcpBytesAreUnbiasedAtShift2AndExactAgainAtShift0) {
 
   const std::string port = std::to_string(21000 + ::getpid() % 20000);
   {
-    Workload server({testprog("netpeer"), "tcp-server", port, std::to_string(kBytes)});
-    ASSERT_EQ(server.read_line(), "listening");
-    Workload client({testprog("netpeer"), "tcp-client", port, std::to_string(kBytes)});
-    ASSERT_EQ(client.read_line(), "done");
-    ASSERT_EQ(server.read_line(), "done");
-    const Sample s = collector.collect();
-    const ProcessSample* tx = find_process(s, client.pid());
-    const ProcessSample* rx = find_process(s, server.pid());
+    const TcpTransfer t = loopback_tcp_transfer(collector, port, kBytes);
+    const ProcessSample* tx = find_process(t.sample, t.client);
+    const ProcessSample* rx = find_process(t.sample, t.server);
     ASSERT_TRUE(tx && rx);
     const double tol = five_sigma(kBytes, kWrite, kShift);
     EXPECT_NEAR(value(*tx, Counter::NetTxBytes), kBytes, tol);
@@ -93,14 +88,9 @@ TEST(Sampling, LoopbackTcpBytesAreUnbiasedAtShift2AndExactAgainAtShift0) {
   ASSERT_TRUE(collector.probes().set_sample_shift("net", 0));
   EXPECT_EQ(collector.probes().sample_shift("net"), 0u);
   const std::string port2 = std::to_string(41000 + ::getpid() % 20000);
-  Workload server({testprog("netpeer"), "tcp-server", port2, std::to_string(kBytes)});
-  ASSERT_EQ(server.read_line(), "listening");
-  Workload client({testprog("netpeer"), "tcp-client", port2, std::to_string(kBytes)});
-  ASSERT_EQ(client.read_line(), "done");
-  ASSERT_EQ(server.read_line(), "done");
-  const Sample s = collector.collect();
-  const ProcessSample* tx = find_process(s, client.pid());
-  const ProcessSample* rx = find_process(s, server.pid());
+  const TcpTransfer t = loopback_tcp_transfer(collector, port2, kBytes);
+  const ProcessSample* tx = find_process(t.sample, t.client);
+  const ProcessSample* rx = find_process(t.sample, t.server);
   ASSERT_TRUE(tx && rx);
   EXPECT_EQ(tx->counters.get(Counter::NetTxBytes), kBytes);
   EXPECT_EQ(tx->counters.get(Counter::NetTxCalls), static_cast<std::uint64_t>(kSends));
