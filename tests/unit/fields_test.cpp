@@ -243,10 +243,10 @@ TEST(FieldsTest, NumericGetters) {
 
   // Rates from the row's deltas over a 2 s interval.
   ProcessRow r = f.row();
-  r.delta[static_cast<std::size_t>(Counter::UtimeNs)] = 300'000'000;  // 0.3 s
-  r.delta[static_cast<std::size_t>(Counter::StimeNs)] = 100'000'000;  // 0.1 s
-  r.delta[static_cast<std::size_t>(Counter::WriteBytes)] = 4096;
-  r.delta[static_cast<std::size_t>(Counter::VolCtxSw)] = 10;
+  r.delta.set(Counter::UtimeNs, 300'000'000);  // 0.3 s
+  r.delta.set(Counter::StimeNs, 100'000'000);  // 0.1 s
+  r.delta.set(Counter::WriteBytes, 4096);
+  r.delta.set(Counter::VolCtxSw, 10);
   EXPECT_DOUBLE_EQ(std::get<double>(get(FieldId::UserPct, r, 2.0)), 15.0);
   EXPECT_DOUBLE_EQ(std::get<double>(get(FieldId::SysPct, r, 2.0)), 5.0);
   EXPECT_DOUBLE_EQ(std::get<double>(get(FieldId::WriteBytesPerSec, r, 2.0)), 2048.0);

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+
 namespace pw {
 namespace {
 
@@ -116,6 +118,43 @@ TEST(HistogramTest, MinusClampsAtZero) {
   EXPECT_EQ(d.bucket(6), 0u);  // 0 - 1 clamps to 0
   EXPECT_EQ(d.total(), 9u);
   EXPECT_DOUBLE_EQ(*d.quantile_ns(1.0), 64.0);
+}
+
+TEST(HistogramTest, BucketsAddedInAnyOrderEqualTheBulkForm) {
+  // Stored from the lowest to the highest non-zero bucket: adding below or
+  // above that range, or all 32 at once, must give the same histogram.
+  Log2Histogram one_by_one;
+  one_by_one.add(12, 3);
+  one_by_one.add(4, 1);   // below the range
+  one_by_one.add(31, 2);  // above it
+  one_by_one.add(12, 1);
+  one_by_one.add(40, 5);  // out of range: ignored
+  one_by_one.add(-1, 5);
+  std::array<std::uint64_t, Log2Histogram::kBuckets> all{};
+  all[4] = 1;
+  all[12] = 4;
+  all[31] = 2;
+  Log2Histogram bulk;
+  bulk.add_all(all);
+  EXPECT_EQ(one_by_one, bulk);
+  EXPECT_EQ(bulk.total(), 7u);
+  EXPECT_EQ(bulk.bucket(12), 4u);
+  EXPECT_EQ(bulk.bucket(0), 0u);
+  EXPECT_EQ(bulk.bucket(5), 0u);
+  // Bulk adds merge with what is there.
+  bulk.add_all(all);
+  EXPECT_EQ(bulk.bucket(4), 2u);
+  EXPECT_EQ(bulk.bucket(31), 4u);
+  EXPECT_NE(bulk, one_by_one);
+}
+
+TEST(HistogramTest, AZeroDifferenceEqualsAnEmptyHistogram) {
+  Log2Histogram h;
+  h.add(7, 5);
+  h.add(20, 1);
+  EXPECT_EQ(h.minus(h), Log2Histogram{});
+  EXPECT_TRUE(h.minus(h).empty());
+  EXPECT_FALSE(h.minus(h).quantile_ns(0.5).has_value());
 }
 
 }  // namespace

@@ -36,9 +36,7 @@ const ProcessRow* row_of(const Model& m, std::int32_t pid) {
   return nullptr;
 }
 
-std::optional<std::uint64_t> delta(const ProcessRow& r, Counter c) {
-  return r.delta[static_cast<std::size_t>(c)];
-}
+std::optional<std::uint64_t> delta(const ProcessRow& r, Counter c) { return r.delta.get(c); }
 
 double as_double(const FieldValue& v) { return std::get<double>(v); }
 

@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
+#include <span>
+#include <string>
 #include <vector>
 
 #include "procwatch_abi.h"
@@ -121,6 +124,44 @@ TEST(TaskRecords, TruncatedTrailingRecordIsIgnoredAndCounted) {
   ASSERT_EQ(procs.size(), 1u);
   EXPECT_EQ(bad, sizeof(pw_thread_record) - 5);
   EXPECT_TRUE(aggregate_task_records({}, DecodeOptions{}).empty());
+}
+
+// The collector feeds the aggregator one read() at a time; the kernel cuts
+// those wherever its buffer ends, inside a record's prefix or its tail.
+TEST(TaskRecords, RecordsSplitAcrossChunksAddUpTheSameAtEveryChunkSize) {
+  std::vector<char> bytes;
+  pw_thread_record leader = make_thread(100, 100, 1'000);
+  leader.dead_runq_hist.buckets[12] = 3;
+  append(bytes, leader);
+  append(bytes, make_thread(101, 100, 2'000));
+  append(bytes, make_thread(7, 7, 9));
+  append(bytes, make_thread(300, 200, 5));  // a thread whose leader exited
+  append(bytes, make_thread(8, 8, 4));
+  const auto whole = aggregate_task_records(bytes, DecodeOptions{});
+  ASSERT_EQ(whole.size(), 4u);
+
+  for (std::size_t chunk = 1; chunk <= bytes.size(); ++chunk) {
+    TaskRecordAggregator aggregator(DecodeOptions{});
+    for (std::size_t at = 0; at < bytes.size(); at += chunk)
+      aggregator.feed(std::span<const char>(bytes).subspan(at, std::min(chunk, bytes.size() - at)));
+    std::size_t bad = 99;
+    const auto procs = aggregator.finish(&bad);
+    SCOPED_TRACE("chunk " + std::to_string(chunk));
+    EXPECT_EQ(bad, 0u);
+    ASSERT_EQ(procs.size(), whole.size());
+    for (std::size_t i = 0; i < procs.size(); ++i) {
+      EXPECT_EQ(procs[i].key, whole[i].key);
+      EXPECT_EQ(procs[i].comm, whole[i].comm);
+      EXPECT_EQ(procs[i].counters, whole[i].counters);
+      EXPECT_EQ(procs[i].runq_hist, whole[i].runq_hist);
+    }
+  }
+  // A pass that ends inside a record: the part is reported, not decoded.
+  TaskRecordAggregator cut(DecodeOptions{});
+  cut.feed(std::span<const char>(bytes).first(sizeof(pw_thread_record) + 3));
+  std::size_t bad = 0;
+  EXPECT_EQ(cut.finish(&bad).size(), 1u);
+  EXPECT_EQ(bad, 3u);
 }
 
 TEST(TaskRecords, StateLettersFollowTheKernel) {

@@ -139,10 +139,20 @@ std::vector<ProcessSample> Collector::read_processes_from_proc() {
 
 std::vector<ProcessSample> Collector::read_processes(std::uint64_t now_ns) {
   if (probes_.has_task_iterator()) {
-    if (Status s = probes_.read_task_records(iter_buffer_, now_ns); !s) log_debug(s.message());
+    // Room for the processes of the last pass, those born since (a few
+    // percent) and the exits collect() appends, so the vector is never
+    // regrown (which would hold two copies at once).
+    const std::size_t expected =
+        last_process_count_ + last_process_count_ / 16 + pending_exits_.size() + 64;
+    TaskRecordAggregator aggregator(decode_, expected);
+    if (Status s = probes_.read_task_records(
+            [&aggregator](std::span<const char> bytes) { aggregator.feed(bytes); }, now_ns);
+        !s)
+      log_debug(s.message());
     std::size_t bad = 0;
-    auto out = aggregate_task_records(iter_buffer_, decode_, &bad);
+    auto out = aggregator.finish(&bad);
     if (bad) log_debug("task iterator: " + std::to_string(bad) + " trailing bytes ignored");
+    last_process_count_ = out.size();
     if (!out.empty()) {
       add_processes_the_iterator_missed(out);
       return out;
@@ -227,7 +237,7 @@ void Collector::merge_kernel_maps(std::vector<ProcessSample>& processes) {
       if (!p) continue;
       p->devices.push_back(
           {e.dev, device_names_.name(e.dev), e.read_bytes, e.write_bytes, e.read_ops, e.write_ops});
-      for (int k = 0; k < Log2Histogram::kBuckets; ++k) p->io_hist.add(k, e.latency[k]);
+      p->io_hist.add_all(e.latency);
     }
   }
   if (decode_.net_measured) {

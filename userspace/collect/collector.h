@@ -79,7 +79,7 @@ class Collector {
   ProbeSet probes_;
   ProcReader proc_;
   DecodeOptions decode_;
-  std::vector<char> iter_buffer_;
+  std::size_t last_process_count_ = 0;  // capacity hint for the next pass
   std::vector<char> socket_buffer_;
   DeviceNames device_names_;
   std::vector<LifecycleEvent> pending_events_;

@@ -4,6 +4,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstring>
 #include <iterator>
@@ -70,7 +72,10 @@ void set_mem_gauges(CounterSet& c, const pw_mem_gauges& m) {
 }
 
 void add_hist(Log2Histogram& h, const pw_hist& k) {
-  for (int i = 0; i < PW_HIST_BUCKETS; ++i) h.add(i, k.buckets[i]);
+  static_assert(PW_HIST_BUCKETS == Log2Histogram::kBuckets);
+  std::array<std::uint64_t, Log2Histogram::kBuckets> counts;
+  for (int i = 0; i < PW_HIST_BUCKETS; ++i) counts[i] = k.buckets[i];
+  h.add_all(counts);
 }
 
 // Rank used to pick a process's state from its threads' states: the most
@@ -111,76 +116,117 @@ char task_state_letter(std::uint32_t bits) {
   return '?';
 }
 
+TaskRecordAggregator::TaskRecordAggregator(const DecodeOptions& options,
+                                           std::size_t expected_processes)
+    : options_(options) {
+  out_.reserve(expected_processes);
+  index_.reserve(expected_processes);
+}
+
+void TaskRecordAggregator::feed(std::span<const char> bytes) {
+  // A record may straddle two reads: complete the carried part first.
+  // (Its size is known once its prefix is complete.)
+  while (!carry_.empty()) {
+    const std::size_t want = record_size(carry_);
+    if (carry_.size() >= want) {
+      add_record(carry_.data());
+      carry_.clear();
+      break;
+    }
+    if (bytes.empty()) return;
+    const std::size_t take = std::min(want - carry_.size(), bytes.size());
+    carry_.insert(carry_.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(take));
+    bytes = bytes.subspan(take);
+  }
+  std::size_t pos = 0;
+  while (bytes.size() - pos >= kThreadPrefix) {
+    const std::size_t size = record_size(bytes.subspan(pos));
+    if (bytes.size() - pos < size) break;
+    add_record(bytes.data() + pos);
+    pos += size;
+  }
+  carry_.assign(bytes.begin() + static_cast<std::ptrdiff_t>(pos), bytes.end());
+}
+
+std::size_t TaskRecordAggregator::record_size(std::span<const char> bytes) {
+  if (bytes.size() < kThreadPrefix) return kThreadPrefix;
+  pw_thread_record r;
+  std::memcpy(&r, bytes.data(), kThreadPrefix);
+  return (r.flags & PW_REC_LEADER) ? sizeof(pw_thread_record) : kThreadPrefix;
+}
+
+void TaskRecordAggregator::add_record(const char* data) {
+  pw_thread_record r{};
+  std::memcpy(&r, data, kThreadPrefix);
+  const bool leader = r.flags & PW_REC_LEADER;
+  if (leader) std::memcpy(&r, data, sizeof(pw_thread_record));
+  auto [it, inserted] = index_.try_emplace(r.tgid, out_.size());
+  if (inserted) {
+    out_.emplace_back();
+    out_.back().key.pid = static_cast<std::int32_t>(r.tgid);
+  }
+  ProcessSample& p = out_[it->second];
+  const char state = task_state_letter(r.state);
+  add_task_counters(p.counters, r.counters);
+  add_sched_counters(p.counters, r.sched);
+  if (options_.sched_measured) add_hist(p.runq_hist, r.runq_hist);
+  // Each thread counts its own socket, block and mmap work (kernel
+  // threads have none to report).
+  if (!(r.flags & PW_REC_KTHREAD)) add_proc_counters(p.counters, r.proc, options_);
+  if (state_rank(state) > state_rank(p.state)) p.state = state;
+
+  if (leader) {
+    p.key.start_ns = r.start_ns;
+    p.ppid = static_cast<std::int32_t>(r.ppid);
+    p.uid = r.uid;
+    p.comm = bounded_string(r.comm, sizeof r.comm);
+    p.kernel_thread = r.flags & PW_REC_KTHREAD;
+    p.num_threads = r.nr_threads;
+    p.cgroup_id = r.cgroup_id;
+    if (!p.kernel_thread) {
+      add_proc_counters(p.counters, r.dead_proc, options_);
+      // A zombie has no mm left: no levels to report.
+      if (r.mem.vm_size_bytes) set_mem_gauges(p.counters, r.mem);
+    }
+    add_task_counters(p.counters, r.dead_counters);
+    add_sched_counters(p.counters, r.dead_sched);
+    if (options_.sched_measured) add_hist(p.runq_hist, r.dead_runq_hist);
+    if (state == 'Z') p.state = 'Z';  // a zombie leader with no live threads
+  }
+  if (options_.keep_threads) {
+    ThreadSample t;
+    t.tid = static_cast<std::int32_t>(r.tid);
+    t.start_ns = r.start_ns;
+    t.comm = bounded_string(r.comm, sizeof r.comm);
+    t.state = state;
+    add_task_counters(t.counters, r.counters);
+    add_sched_counters(t.counters, r.sched);
+    if (options_.sched_measured) {
+      std::uint64_t waits = 0;
+      for (auto b : r.runq_hist.buckets) waits += b;
+      t.counters.set(Counter::RunqWaits, waits);
+    }
+    p.threads.push_back(std::move(t));
+  }
+}
+
+std::vector<ProcessSample> TaskRecordAggregator::finish(std::size_t* bad_bytes) {
+  if (bad_bytes) *bad_bytes = carry_.size();
+  carry_.clear();
+  for (auto& p : out_) {
+    if (p.num_threads == 0) p.num_threads = 1;
+    if (options_.sched_measured) p.counters.set(Counter::RunqWaits, p.runq_hist.total());
+  }
+  index_.clear();
+  return std::move(out_);
+}
+
 std::vector<ProcessSample> aggregate_task_records(std::span<const char> bytes,
                                                   const DecodeOptions& options,
                                                   std::size_t* bad_bytes) {
-  std::vector<ProcessSample> out;
-  std::unordered_map<std::uint32_t, std::size_t> index;  // tgid -> out position
-  std::size_t pos = 0;
-  while (bytes.size() - pos >= kThreadPrefix) {
-    pw_thread_record r{};
-    std::memcpy(&r, bytes.data() + pos, kThreadPrefix);
-    const bool leader = r.flags & PW_REC_LEADER;
-    const std::size_t size = leader ? sizeof(pw_thread_record) : kThreadPrefix;
-    if (bytes.size() - pos < size) break;
-    if (leader) std::memcpy(&r, bytes.data() + pos, size);
-    pos += size;
-
-    auto [it, inserted] = index.try_emplace(r.tgid, out.size());
-    if (inserted) {
-      out.emplace_back();
-      out.back().key.pid = static_cast<std::int32_t>(r.tgid);
-    }
-    ProcessSample& p = out[it->second];
-    const char state = task_state_letter(r.state);
-    add_task_counters(p.counters, r.counters);
-    add_sched_counters(p.counters, r.sched);
-    if (options.sched_measured) add_hist(p.runq_hist, r.runq_hist);
-    // Each thread counts its own socket, block and mmap work (kernel
-    // threads have none to report).
-    if (!(r.flags & PW_REC_KTHREAD)) add_proc_counters(p.counters, r.proc, options);
-    if (state_rank(state) > state_rank(p.state)) p.state = state;
-
-    if (leader) {
-      p.key.start_ns = r.start_ns;
-      p.ppid = static_cast<std::int32_t>(r.ppid);
-      p.uid = r.uid;
-      p.comm = bounded_string(r.comm, sizeof r.comm);
-      p.kernel_thread = r.flags & PW_REC_KTHREAD;
-      p.num_threads = r.nr_threads;
-      p.cgroup_id = r.cgroup_id;
-      if (!p.kernel_thread) {
-        add_proc_counters(p.counters, r.dead_proc, options);
-        // A zombie has no mm left: no levels to report.
-        if (r.mem.vm_size_bytes) set_mem_gauges(p.counters, r.mem);
-      }
-      add_task_counters(p.counters, r.dead_counters);
-      add_sched_counters(p.counters, r.dead_sched);
-      if (options.sched_measured) add_hist(p.runq_hist, r.dead_runq_hist);
-      if (state == 'Z') p.state = 'Z';  // a zombie leader with no live threads
-    }
-    if (options.keep_threads) {
-      ThreadSample t;
-      t.tid = static_cast<std::int32_t>(r.tid);
-      t.start_ns = r.start_ns;
-      t.comm = bounded_string(r.comm, sizeof r.comm);
-      t.state = state;
-      add_task_counters(t.counters, r.counters);
-      add_sched_counters(t.counters, r.sched);
-      if (options.sched_measured) {
-        std::uint64_t waits = 0;
-        for (auto b : r.runq_hist.buckets) waits += b;
-        t.counters.set(Counter::RunqWaits, waits);
-      }
-      p.threads.push_back(std::move(t));
-    }
-  }
-  if (bad_bytes) *bad_bytes = bytes.size() - pos;
-  for (auto& p : out) {
-    if (p.num_threads == 0) p.num_threads = 1;
-    if (options.sched_measured) p.counters.set(Counter::RunqWaits, p.runq_hist.total());
-  }
-  return out;
+  TaskRecordAggregator aggregator(options, bytes.size() / sizeof(pw_thread_record) + 16);
+  aggregator.feed(bytes);
+  return aggregator.finish(bad_bytes);
 }
 
 std::optional<DecodedEvent> decode_event(const void* data, std::size_t size,

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include "model/sample.h"
@@ -25,8 +27,30 @@ struct DecodeOptions {
 // The one-letter state /proc shows, from task __state | exit_state bits.
 char task_state_letter(std::uint32_t state_bits);
 
-// Sums one iterator pass into one ProcessSample per process. Truncated or
-// malformed trailing bytes are ignored (counted in *bad_bytes if given).
+// Sums one iterator pass into one ProcessSample per process, fed in chunks
+// as they are read (records may straddle chunks), so a pass over 10,000
+// processes never sits whole in memory.
+class TaskRecordAggregator {
+ public:
+  // expected_processes: capacity reserved up front (the previous pass's
+  // count), so the result is not grown by doubling.
+  explicit TaskRecordAggregator(const DecodeOptions& options, std::size_t expected_processes = 0);
+  void feed(std::span<const char> bytes);
+  // The processes; a truncated trailing record is ignored (its size in
+  // *bad_bytes if given).
+  std::vector<ProcessSample> finish(std::size_t* bad_bytes = nullptr);
+
+ private:
+  static std::size_t record_size(std::span<const char> bytes);
+  void add_record(const char* data);
+
+  DecodeOptions options_;
+  std::vector<ProcessSample> out_;
+  std::unordered_map<std::uint32_t, std::size_t> index_;  // tgid -> out_ position
+  std::vector<char> carry_;  // the start of a record the next chunk completes
+};
+
+// The same over one buffer holding a whole pass.
 std::vector<ProcessSample> aggregate_task_records(std::span<const char> bytes,
                                                   const DecodeOptions& options,
                                                   std::size_t* bad_bytes = nullptr);

@@ -50,7 +50,7 @@ FieldValue level(const ProcessRow& r, Counter c) {
 // Events of this interval as a plain count (rare events: a rate would
 // show 0.0 for one retransmit).
 FieldValue interval_count(const ProcessRow& r, Counter c) {
-  const auto& d = r.delta[static_cast<std::size_t>(c)];
+  const auto d = r.delta.get(c);
   if (!d) return std::monostate{};
   return static_cast<std::int64_t>(*d);
 }

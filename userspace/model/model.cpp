@@ -77,7 +77,7 @@ SelfRow derive_self(const Sample& cur, const Sample* prev, double interval_s) {
 }  // namespace
 
 std::optional<double> ProcessRow::rate_per_s(Counter c, double interval_s) const {
-  const auto& d = delta[static_cast<std::size_t>(c)];
+  const auto d = delta.get(c);
   if (!d || interval_s <= 0) return std::nullopt;
   return static_cast<double>(*d) / interval_s;
 }
@@ -122,7 +122,7 @@ Model derive_model(std::shared_ptr<const Sample> current, const Sample* previous
           if (!before_value) continue;
           then = *before_value;
         }
-        row.delta[i] = minus_or_zero(*now, then);
+        row.delta.set(c, minus_or_zero(*now, then));
       }
       row.runq_hist_delta = old ? p.runq_hist.minus(old->runq_hist) : p.runq_hist;
       row.io_hist_delta = old ? p.io_hist.minus(old->io_hist) : p.io_hist;

@@ -13,9 +13,9 @@ namespace pw {
 
 struct ProcessRow {
   const ProcessSample* sample = nullptr;  // owned by Model::sample
-  // Counter delta over the interval; nullopt when the counter is not
+  // Counter deltas over the interval; a counter is absent when it is not
   // measured or there is no earlier value to subtract (first frame).
-  std::array<std::optional<std::uint64_t>, kCounterCount> delta{};
+  CounterSet delta;
   Log2Histogram runq_hist_delta;  // run-queue latencies of this interval
   Log2Histogram io_hist_delta;    // block IO latencies of this interval
   bool started_in_interval = false;

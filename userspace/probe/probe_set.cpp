@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <span>
 #include <utility>
 
 #include "common/log.h"
@@ -50,32 +52,36 @@ Status load_skeleton(std::string_view name, Loaded<Skel, Destroy>& out, Configur
   return Status::ok();
 }
 
-// Reads a whole iterator (task, socket storage) into `out`.
-Status read_iterator(bpf_link* link, std::vector<char>& out, std::string_view what) {
-  out.clear();
+// Runs an iterator (task, socket storage) to its end, handing each read to
+// `sink` from one reused buffer.
+Status read_iterator(bpf_link* link, const ProbeSet::ChunkSink& sink, std::string_view what) {
   if (!link) return Status::error("no link for the " + std::string(what) + " iterator");
   UniqueFd fd(bpf_iter_create(bpf_link__fd(link)));
   if (!fd.valid())
     return Status::error("creating the " + std::string(what) +
                          " iterator failed: " + errno_text(errno));
-  std::size_t used = 0;
-  if (out.capacity() < (1 << 16)) out.reserve(1 << 16);
+  // seq_file hands out at most a page-sized buffer's worth per read() after
+  // the first; 64 KiB takes several at once.
+  static thread_local std::array<char, 1 << 16> chunk;
   for (;;) {
-    if (out.capacity() - used < 8192) out.reserve(out.capacity() * 2);
-    out.resize(out.capacity());
-    const ssize_t n = ::read(fd.get(), out.data() + used, out.size() - used);
+    const ssize_t n = ::read(fd.get(), chunk.data(), chunk.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      const int err = errno;
-      out.resize(used);
       return Status::error("reading the " + std::string(what) +
-                           " iterator failed: " + errno_text(err));
+                           " iterator failed: " + errno_text(errno));
     }
-    if (n == 0) break;
-    used += static_cast<std::size_t>(n);
+    if (n == 0) return Status::ok();
+    sink(std::span<const char>(chunk.data(), static_cast<std::size_t>(n)));
   }
-  out.resize(used);
-  return Status::ok();
+}
+
+// The same into one buffer.
+Status read_iterator(bpf_link* link, std::vector<char>& out, std::string_view what) {
+  out.clear();
+  return read_iterator(
+      link,
+      [&out](std::span<const char> bytes) { out.insert(out.end(), bytes.begin(), bytes.end()); },
+      what);
 }
 
 }  // namespace
@@ -356,11 +362,18 @@ bool ProbeSet::has_oom() const { return static_cast<bool>(impl_->oom); }
 std::string ProbeSet::lifecycle_variant() const { return impl_->lifecycle_variant; }
 const std::vector<std::string>& ProbeSet::notices() const { return impl_->notices; }
 
-Status ProbeSet::read_task_records(std::vector<char>& out, std::uint64_t now_ns) {
+Status ProbeSet::read_task_records(const ChunkSink& sink, std::uint64_t now_ns) {
   if (!impl_->tasks) return Status::error("task iterator not loaded");
   const auto& t = impl_->tasks;
   t.skel->bss->pass_time_ns = now_ns;
-  return read_iterator(link_of(t.skel->obj, t.links, t.skel->progs.dump_task), out, "task");
+  return read_iterator(link_of(t.skel->obj, t.links, t.skel->progs.dump_task), sink, "task");
+}
+
+Status ProbeSet::read_task_records(std::vector<char>& out, std::uint64_t now_ns) {
+  out.clear();
+  return read_task_records(
+      [&out](std::span<const char> bytes) { out.insert(out.end(), bytes.begin(), bytes.end()); },
+      now_ns);
 }
 
 Status ProbeSet::read_socket_records(std::vector<char>& out) {

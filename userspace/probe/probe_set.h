@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -79,8 +80,12 @@ class ProbeSet {
   // What is degraded and why, one sentence each.
   const std::vector<std::string>& notices() const;
 
-  // One pass of the task iterator: raw pw_thread_record bytes. Time-based
+  // One pass of the task iterator: raw pw_thread_record bytes, handed to
+  // `sink` a read() at a time (a record may straddle two). Time-based
   // figures (off-CPU) are computed up to `now_ns` (CLOCK_MONOTONIC).
+  using ChunkSink = std::function<void(std::span<const char>)>;
+  Status read_task_records(const ChunkSink& sink, std::uint64_t now_ns);
+  // The same, the whole pass into one buffer.
   Status read_task_records(std::vector<char>& out, std::uint64_t now_ns);
 
   // Detaches ("net", "io", "mem", "sched") or re-attaches an optional

@@ -45,7 +45,7 @@ std::optional<double> sum_rates(const ProcessRow& row, Counter a, Counter b, dou
 }
 
 void add_delta(std::optional<std::uint64_t>& total, const ProcessRow& row, Counter c) {
-  if (const auto& d = row.delta[static_cast<std::size_t>(c)]) total = total.value_or(0) + *d;
+  if (const auto d = row.delta.get(c)) total = total.value_or(0) + *d;
 }
 
 std::optional<std::uint64_t> rss_of(const ProcessSample& p) {
@@ -148,7 +148,7 @@ ReportData build_report(SampleSource& source, const SessionInfo& session,
         pr.exited = true;
         pr.exit_status = p.exit_status;
       }
-      if (const auto& d = row.delta[static_cast<std::size_t>(Counter::RuntimeNs)])
+      if (const auto d = row.delta.get(Counter::RuntimeNs))
         pr.cpu_s += static_cast<double>(*d) / 1e9;
       const auto cpu = row.rate_per_s(Counter::RuntimeNs, dt);
       const std::optional<double> cpu_pct = cpu ? std::optional(*cpu / 1e9 * 100.0) : std::nullopt;
