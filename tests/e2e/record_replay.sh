@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Record 5 s while a busy loop runs, with live `top` watching the same loop;
 # then `top --db --at TIME --once --json` shows the loop with the figures
-# live top showed. Filters (--pid) keep only what was asked for.
+# live top showed, and `tree --db --at` shows it in the tree. Filters
+# (--pid) keep only what was asked for.
 source "$(dirname "$0")/lib.sh"
 PROCWATCH=$1
 require_root
@@ -69,6 +70,32 @@ rm = sum(x[2] for x in rec) / len(rec)
 print(f"busy loop: {checked} live totals between recorded ones; CPU% live {lm:.1f}, recorded {rm:.1f}")
 assert abs(lm - rm) < 25, (lm, rm)
 PY
+
+# tree --db --at: the same sample as a tree; the loop sits under this
+# shell, its CPU in its own and its ancestors' subtree sums.
+"$PROCWATCH" tree --db "$work/rec.db" --at "$at" --json --fields cpu_pct > "$work/tree.json" \
+  || fail "tree --db --at $at failed"
+python3 - "$work/tree.json" "$busy_pid" "$$" "$ts_ns" <<'PY' || fail "recorded tree"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+busy, shell, ts = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+assert abs(doc["timestamp_ns"] - ts) < 1_100_000_000, doc["timestamp_ns"]
+def walk(nodes, path):
+    for n in nodes:
+        yield n, path
+        yield from walk(n.get("children", []), path + [n])
+found = [(n, path) for n, path in walk(doc["processes"], []) if n["pid"] == busy]
+assert found, "busy loop not in the recorded tree"
+node, path = found[0]
+assert shell in [a["pid"] for a in path], "busy loop not under the test's shell"
+assert node["own"]["cpu_pct"] > 20, node
+for a in path:
+    assert a["subtree"]["cpu_pct"] >= node["own"]["cpu_pct"] - 1e-6, (a["pid"], a["subtree"])
+print(f"recorded tree: busy {node['own']['cpu_pct']:.0f}% under {len(path)} ancestors")
+PY
+tree_text=$("$PROCWATCH" tree --db "$work/rec.db" --at "$at" -p "$busy_pid") \
+  || fail "tree --db -p failed"
+grep -q "testprogs/busy" <<< "$tree_text" || fail "tree --db -p: text tree without the loop"
 
 # --at as an exact Unix time picks exactly that sample; text and CSV output;
 # replay needs a terminal.

@@ -5,10 +5,12 @@
 #include <iostream>
 
 #include "cli/live_session.h"
+#include "cli/replay_command.h"
 #include "collect/collector.h"
 #include "collect/live_feed.h"
 #include "common/error.h"
 #include "view/grouping.h"
+#include "view/replay_feed.h"
 #include "view/top_ui.h"
 #include "view/tree_render.h"
 
@@ -55,31 +57,20 @@ CLI::App* add_tree_command(CLI::App& app, TreeCommandOptions& o) {
                   "cpu_pct,read_bytes_per_sec,write_bytes_per_sec,net_rx_bytes_per_sec,"
                   "net_tx_bytes_per_sec)");
   cmd->add_flag("--no-kernel-threads", o.hide_kernel_threads, "Hide kernel threads");
+  cmd->add_option("--db", o.db, "Show a recording (procwatch record) instead of the live system");
+  cmd->add_option("--at", o.at, "With --db: the tree at this time (12:03:10, +5m, ...)");
+  cmd->add_option("--session", o.session, "With --db: the session (default: the latest)");
   add_probe_options(*cmd, o.ringbuf_kib, o.no_scheduler, o.lifecycle_variant);
   add_budget_options(*cmd, o.budget);
   return cmd;
 }
 
-int run_tree_command(const TreeCommandOptions& o) {
-  const TreeOptions tree = tree_options_from(o);
-  if (o.live) {
-    if (!tree.pids.empty())
-      throw FatalError("-p is for the printed tree; in --live, filter with / or o", 2);
-    if (!::isatty(STDOUT_FILENO) || !::isatty(STDIN_FILENO))
-      throw FatalError("--live needs a terminal; without it the tree is printed once", 2);
-  }
-  Collector collector(
-      live_collector_options(o.ringbuf_kib, o.no_scheduler, o.lifecycle_variant, false));
-  LiveFeed feed(collector);
-  apply_budget_options(feed, o.budget);
-  install_stop_signals();
-  if (o.live) return run_top_ui(feed, tree_view_options(tree, o.interval_s));
+namespace {
 
-  feed.next();                        // baseline: rates need two samples
-  wait_interval(feed, o.interval_s);  // Ctrl-C cuts it short: still print
-  const Model model = feed.next();
+// Prints the tree of one Model; exit code 1 when a -p process is absent.
+int print_tree(const Model& model, const TreeOptions& tree, bool json) {
   const ProcessTreeView view = build_process_tree(model, tree);
-  if (o.json)
+  if (json)
     write_tree_json(std::cout, model, view, tree);
   else
     write_tree_text(std::cout, model, view, tree);
@@ -90,6 +81,46 @@ int run_tree_command(const TreeCommandOptions& o) {
     return 1;
   }
   return 0;
+}
+
+// tree --db: the same tree over a recorded sample (rates from it and the
+// sample before, as live), or --live: the replay view in tree mode.
+int run_recorded_tree(const TreeCommandOptions& o, const TreeOptions& tree) {
+  OpenSession s = open_recorded_session(o.db, o.session, o.at);
+  SessionReader& reader = *s.reader;
+  // Without --at: the latest sample, as a tree printed now shows now.
+  const std::size_t index = sample_index_at(reader, o.at, reader.size() - 1);
+  if (o.live) {
+    ReplayFeed feed(reader, index, reader.info().notices);
+    return run_top_ui(
+        feed, tree_view_options(tree, static_cast<double>(reader.info().interval_ns) / 1e9));
+  }
+  return print_tree(reader.model_at(index), tree, o.json);
+}
+
+}  // namespace
+
+int run_tree_command(const TreeCommandOptions& o) {
+  const TreeOptions tree = tree_options_from(o);
+  if (o.live) {
+    if (!tree.pids.empty())
+      throw FatalError("-p is for the printed tree; in --live, filter with / or o", 2);
+    if (!::isatty(STDOUT_FILENO) || !::isatty(STDIN_FILENO))
+      throw FatalError("--live needs a terminal; without it the tree is printed once", 2);
+  }
+  if (o.db.empty() && (!o.at.empty() || o.session))
+    throw FatalError("--at and --session read a recording: give --db FILE", 2);
+  if (!o.db.empty()) return run_recorded_tree(o, tree);
+  Collector collector(
+      live_collector_options(o.ringbuf_kib, o.no_scheduler, o.lifecycle_variant, false));
+  LiveFeed feed(collector);
+  apply_budget_options(feed, o.budget);
+  install_stop_signals();
+  if (o.live) return run_top_ui(feed, tree_view_options(tree, o.interval_s));
+
+  feed.next();                        // baseline: rates need two samples
+  wait_interval(feed, o.interval_s);  // Ctrl-C cuts it short: still print
+  return print_tree(feed.next(), tree, o.json);
 }
 
 }  // namespace pw

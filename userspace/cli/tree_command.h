@@ -3,11 +3,12 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
-#include "cli/live_session.h"
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
+
+#include "cli/live_session.h"
 
 namespace pw {
 
@@ -20,6 +21,10 @@ struct TreeCommandOptions {
   std::vector<int> pids;
   std::string fields;  // summable fields; empty: CPU, storage and network rates
   bool hide_kernel_threads = false;
+  // A recording instead of the live system (as top --db).
+  std::string db;
+  std::string at;
+  std::int64_t session = 0;
   // Probe configuration (cli/live_session.h).
   std::size_t ringbuf_kib = 1024;
   bool no_scheduler = false;
