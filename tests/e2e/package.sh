@@ -20,7 +20,7 @@ deb=$(ls "$work"/pkg/procwatch_*_*.deb 2>/dev/null | head -n 1)
 contents=$(dpkg-deb -c "$deb")
 grep -q ' ./usr/sbin/procwatch$' <<<"$contents" || fail ".deb has no /usr/sbin/procwatch"
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libbpf1 libsqlite3-0 libncursesw6; do
+for lib in libbpf1 libsqlite3-0 libncursesw6 libcpp-httplib0.11; do
   grep -q "$lib" <<<"$depends" || fail ".deb does not depend on $lib: $depends"
 done
 dpkg-deb -x "$deb" "$work/deb"

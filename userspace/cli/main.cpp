@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "cli/daemon_command.h"
 #include "cli/export_command.h"
 #include "cli/fields_command.h"
 #include "cli/record_command.h"
@@ -43,6 +44,8 @@ int main(int argc, char** argv) {
   CLI::App* export_cmd = pw::add_export_command(app, export_opts);
   pw::StatusCommandOptions status;
   CLI::App* status_cmd = pw::add_status_command(app, status);
+  pw::DaemonCommandOptions daemon_opts;
+  CLI::App* daemon_cmd = pw::add_daemon_command(app, daemon_opts);
 
   try {
     app.parse(argc, argv);
@@ -53,6 +56,7 @@ int main(int argc, char** argv) {
     if (report_cmd->parsed()) return pw::run_report_command(report);
     if (export_cmd->parsed()) return pw::run_export_command(export_opts);
     if (status_cmd->parsed()) return pw::run_status_command(status);
+    if (daemon_cmd->parsed()) return pw::run_daemon_command(daemon_opts);
     if (fields_cmd->parsed()) {
       pw::write_field_list(std::cout, fields.json);
       return 0;

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <unordered_set>
 
+#include "collect/probe_states.h"
 #include "common/log.h"
 
 namespace pw {
@@ -42,8 +43,12 @@ Collector::Collector(const CollectorOptions& options)
 void Collector::set_bpf_stats(bool on) {
   if (on && !bpf_stats_) {
     auto scope = std::make_unique<BpfStatsScope>();
-    if (scope->active()) bpf_stats_ = std::move(scope);
+    if (scope->active()) {
+      bpf_stats_ = std::move(scope);
+      bpf_stats_since_ns_ = clock_ns(CLOCK_MONOTONIC);
+    }
   } else if (!on) {
+    if (bpf_stats_) bpf_stats_ns_ += clock_ns(CLOCK_MONOTONIC) - bpf_stats_since_ns_;
     bpf_stats_.reset();
   }
 }
@@ -83,6 +88,10 @@ SelfSample Collector::read_self() const {
   if (self.bpf_stats)
     for (auto& m : probes_.map_occupancy())
       self.maps.push_back({m.name, m.object, m.max_entries, m.entries});
+  // How long the program counters could advance: /metrics divides by it.
+  self.bpf_stats_ns =
+      bpf_stats_ns_ + (bpf_stats_ ? clock_ns(CLOCK_MONOTONIC) - bpf_stats_since_ns_ : 0);
+  self.probes = probe_states(probes_);
   return self;
 }
 

@@ -88,6 +88,8 @@ class Collector {
   std::unordered_map<ProcessKey, Enrichment, KeyHash> enrichment_;
   std::string hostname_;
   std::unique_ptr<BpfStatsScope> bpf_stats_;
+  std::uint64_t bpf_stats_ns_ = 0;        // time statistics were on before the current stretch
+  std::uint64_t bpf_stats_since_ns_ = 0;  // CLOCK_MONOTONIC when they were last turned on
   HeapTrimPolicy heap_trim_;
 };
 

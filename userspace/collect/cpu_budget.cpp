@@ -133,6 +133,18 @@ BudgetStep CpuBudget::undo_last() {
   return step;
 }
 
+BudgetState CpuBudget::state() const {
+  BudgetState s;
+  s.enabled = true;
+  s.userspace_pct = config_.userspace_pct;
+  s.kernel_pct = config_.kernel_pct;
+  s.interval_factor = interval_factor_;
+  s.degraded = degraded();
+  s.description = describe();
+  for (const BudgetStep& step : taken_) s.steps.push_back(step.reason);
+  return s;
+}
+
 std::string CpuBudget::describe() const {
   if (!degraded()) return "";
   std::string out = "CPU budget exceeded:";

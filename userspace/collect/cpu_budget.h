@@ -57,6 +57,8 @@ class CpuBudget {
   bool degraded() const { return !taken_.empty(); }
   // "" when nothing is degraded, else one line for the header.
   std::string describe() const;
+  // All of the above as the Sample carries it (SelfSample::budget).
+  BudgetState state() const;
   const BudgetConfig& config() const { return config_; }
 
  private:

@@ -8,6 +8,9 @@ namespace pw {
 Model LiveFeed::next() {
   Sample sample = collector_.collect();
   if (threads_as_rows_) sample = threads_as_rows(sample);
+  // The budget in force while this sample's interval ran; a step taken
+  // below shows in the next one (as the probes it changes do).
+  if (budget_) sample.self.budget = budget_->state();
   auto current = std::make_shared<const Sample>(std::move(sample));
   Model m = derive_model(current, previous_.get());
   previous_ = std::move(current);

@@ -135,12 +135,41 @@ struct MapUsage {
   bool operator==(const MapUsage&) const = default;
 };
 
+// One of procwatch's probe objects as the sample found it.
+struct ProbeState {
+  std::string object;         // "sched", "net", "io", "mem", "lifecycle", "tasks", "oom"
+  bool loaded = false;        // loaded at start (the notices say why not)
+  bool attached = false;      // its programs run now (the CPU budget may detach optional ones)
+  bool optional = false;      // the CPU budget may sample or detach it
+  unsigned sample_shift = 0;  // counts one high-rate event in 2^shift (0: every event)
+  bool operator==(const ProbeState&) const = default;
+};
+
+// The CPU budget (collect/cpu_budget.h) in force during the interval that
+// ended at this sample.
+struct BudgetState {
+  bool enabled = false;
+  double userspace_pct = 0;  // limit for procwatch's userspace, % of one core
+  double kernel_pct = 0;     // limit for all BPF programs together, % of one core
+  int interval_factor = 1;   // the refresh interval is multiplied by this
+  bool degraded = false;
+  std::string description;         // "" or one line: what is degraded now
+  std::vector<std::string> steps;  // the steps down in force, oldest first, one sentence each
+  bool operator==(const BudgetState&) const = default;
+};
+
 struct SelfSample {
   std::uint64_t cpu_ns = 0;               // procwatch's user + system CPU time, all threads
   std::uint64_t rss_bytes = 0;            // procwatch's resident memory now
   bool bpf_stats = false;                 // kernel run-time statistics on at this sample
   std::vector<ProgramCounters> programs;  // advance only while bpf_stats
   std::vector<MapUsage> maps;             // counted only while bpf_stats (a key walk)
+  // Live state for the self view, `status` and /metrics. Recordings keep
+  // none of SelfSample (store/codec.cpp writes no self figures), so
+  // neither needs a place in the store.
+  std::uint64_t bpf_stats_ns = 0;  // cumulative time procwatch held BPF statistics on
+  std::vector<ProbeState> probes;  // filled by the Collector
+  BudgetState budget;              // filled by LiveFeed; disabled elsewhere
 };
 
 struct Sample {

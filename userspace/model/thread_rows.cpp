@@ -5,6 +5,7 @@ namespace pw {
 Sample threads_as_rows(const Sample& sample) {
   Sample out;
   out.system = sample.system;
+  out.self = sample.self;
   out.events = sample.events;
   out.processes.reserve(sample.processes.size());
   for (const auto& p : sample.processes) {

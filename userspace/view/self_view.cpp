@@ -45,6 +45,30 @@ void add_map_lines(const SelfRow& self, std::vector<std::string>& out) {
   }
 }
 
+// "probes: sched on, net sampled 1 in 4, io off, ..."; empty for a Sample
+// that does not say (recordings, hand-built tests).
+std::string probes_line(const SelfSample& self) {
+  if (self.probes.empty()) return "";
+  std::string out = "probes:";
+  for (const ProbeState& p : self.probes) {
+    out += " " + p.object +
+           (!p.loaded        ? " not loaded"
+            : !p.attached    ? " off"
+            : p.sample_shift ? " sampled 1 in " + std::to_string(1u << p.sample_shift)
+                             : " on");
+    out += ',';
+  }
+  out.pop_back();
+  return out;
+}
+
+std::string budget_line(const BudgetState& b) {
+  if (!b.enabled) return "CPU budget: off";
+  return "CPU budget: userspace " + number(b.userspace_pct, "%.2f") + "%, BPF " +
+         number(b.kernel_pct, "%.2f") + "% of one core; " +
+         (b.degraded ? b.description : std::string("within budget"));
+}
+
 }  // namespace
 
 std::vector<std::string> self_view_lines(const Model& model) {
@@ -58,6 +82,10 @@ std::vector<std::string> self_view_lines(const Model& model) {
                 bytes(self.rss_bytes));
   out.push_back("lifecycle events dropped (ring buffer full): " +
                 std::to_string(model.system.events_dropped));
+  if (model.sample && !model.sample->self.probes.empty()) {
+    out.push_back(probes_line(model.sample->self));
+    out.push_back(budget_line(model.sample->self.budget));
+  }
   if (self.programs.empty()) {
     out.push_back(
         "BPF programs: statistics were off this interval (they cost a little per event, so "
@@ -123,6 +151,29 @@ nlohmann::ordered_json self_json(const Model& model, const std::vector<std::stri
     maps.push_back(std::move(e));
   }
   j["maps"] = maps;
+  auto probes = nlohmann::ordered_json::array();
+  const SelfSample* self = model.sample ? &model.sample->self : nullptr;
+  if (self)
+    for (const ProbeState& p : self->probes)
+      probes.push_back({{"object", p.object},
+                        {"loaded", p.loaded},
+                        {"attached", p.attached},
+                        {"optional", p.optional},
+                        {"sample_shift", p.sample_shift}});
+  j["probes"] = probes;
+  if (self) {
+    const BudgetState& b = self->budget;
+    nlohmann::ordered_json budget = {{"enabled", b.enabled}};
+    if (b.enabled) {
+      budget["userspace_pct"] = b.userspace_pct;
+      budget["kernel_pct"] = b.kernel_pct;
+    }
+    budget["interval_factor"] = b.interval_factor;
+    budget["degraded"] = b.degraded;
+    budget["description"] = b.description;
+    budget["steps"] = b.steps;
+    j["budget"] = budget;
+  }
   j["notices"] = notices;
   return j;
 }
