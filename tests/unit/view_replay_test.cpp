@@ -6,7 +6,7 @@
 #include "store/schema.h"
 #include "store/session_writer.h"
 #include "store_test_data.h"
-#include "view/replay_feed.h"
+#include "replay/replay_feed.h"
 #include "view/top_state.h"
 
 namespace pw {

@@ -10,9 +10,9 @@
 #include "store/schema.h"
 #include "store/session_writer.h"
 #include "store_test_data.h"
-#include "view/report/chartjs.h"
-#include "view/report/export.h"
-#include "view/report/report_writer.h"
+#include "report/chartjs.h"
+#include "report/export.h"
+#include "report/report_writer.h"
 
 namespace pw {
 namespace {

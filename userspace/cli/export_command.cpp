@@ -6,7 +6,7 @@
 #include "cli/replay_command.h"
 #include "common/error.h"
 #include "common/time_text.h"
-#include "view/report/export.h"
+#include "report/export.h"
 
 namespace pw {
 

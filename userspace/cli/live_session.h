@@ -9,7 +9,7 @@
 
 #include "collect/collector.h"
 #include "collect/live_feed.h"
-#include "view/model_feed.h"
+#include "feed/model_feed.h"
 
 namespace pw {
 

@@ -8,7 +8,7 @@
 #include "common/error.h"
 #include "common/time_text.h"
 #include "view/batch.h"
-#include "view/replay_feed.h"
+#include "replay/replay_feed.h"
 #include "view/top_ui.h"
 
 namespace pw {

@@ -8,7 +8,7 @@
 #include "cli/replay_command.h"
 #include "common/error.h"
 #include "common/time_text.h"
-#include "view/report/report_writer.h"
+#include "report/report_writer.h"
 
 namespace pw {
 namespace {

@@ -10,7 +10,7 @@
 #include "collect/live_feed.h"
 #include "common/error.h"
 #include "view/grouping.h"
-#include "view/replay_feed.h"
+#include "replay/replay_feed.h"
 #include "view/top_ui.h"
 #include "view/tree_render.h"
 

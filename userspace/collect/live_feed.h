@@ -6,7 +6,7 @@
 
 #include "collect/collector.h"
 #include "collect/cpu_budget.h"
-#include "view/model_feed.h"
+#include "feed/model_feed.h"
 
 namespace pw {
 

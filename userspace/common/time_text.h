@@ -33,6 +33,10 @@ Parsed<std::uint64_t> parse_size_bytes(std::string_view text);
 Parsed<std::uint64_t> parse_time_point(std::string_view text, std::uint64_t first_wall_ns,
                                        std::uint64_t last_wall_ns);
 
+// "2024-05-01 12:00:00" in local time, or with " UTC" appended in UTC;
+// "-" when wall_ns is 0. with_date=false gives "12:00:00".
+std::string format_wall_time(std::uint64_t wall_ns, bool utc, bool with_date = true);
+
 // "12:03:10" (local time of day) for status lines.
 std::string format_time_of_day(std::uint64_t wall_ns);
 

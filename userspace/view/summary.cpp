@@ -25,19 +25,6 @@ std::string bytes(std::uint64_t v) {
 
 }  // namespace
 
-std::string format_wall_time(std::uint64_t wall_ns, bool utc, bool with_date) {
-  if (wall_ns == 0) return "-";
-  const auto secs = static_cast<std::time_t>(wall_ns / 1'000'000'000ULL);
-  std::tm tm{};
-  if (!(utc ? gmtime_r(&secs, &tm) : localtime_r(&secs, &tm))) return "-";
-  char buf[64];
-  if (std::strftime(buf, sizeof buf, with_date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm) == 0)
-    return "-";
-  std::string out = buf;
-  if (utc) out += " UTC";
-  return out;
-}
-
 std::string format_interval(double interval_s) {
   if (!(interval_s > 0)) return "-";
   char buf[32];

@@ -7,13 +7,10 @@
 #include <cstdint>
 #include <string>
 
+#include "common/time_text.h"
 #include "model/model.h"
 
 namespace pw {
-
-// "2024-05-01 12:00:00" in local time, or with " UTC" appended in UTC;
-// "-" when wall_ns is 0. with_date=false gives "12:00:00".
-std::string format_wall_time(std::uint64_t wall_ns, bool utc, bool with_date = true);
 
 // "1.00s", or "-" for a non-positive interval (first frame).
 std::string format_interval(double interval_s);

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "common/log.h"
-#include "view/seekable_feed.h"
+#include "feed/seekable_feed.h"
 #include "view/summary.h"
 #include "view/table.h"
 #include "view/top_screen.h"

@@ -1,7 +1,7 @@
 // The interactive terminal UI (like top/htop), built on ncursesw.
 #pragma once
 
-#include "view/model_feed.h"
+#include "feed/model_feed.h"
 #include "view/view_options.h"
 
 namespace pw {

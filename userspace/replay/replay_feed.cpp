@@ -1,9 +1,8 @@
-#include "view/replay_feed.h"
+#include "replay/replay_feed.h"
 
 #include <algorithm>
 
 #include "common/time_text.h"
-#include "view/summary.h"
 
 namespace pw {
 

@@ -1,4 +1,4 @@
-#include "view/report/export.h"
+#include "report/export.h"
 
 #include <algorithm>
 #include <charconv>

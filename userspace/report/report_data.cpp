@@ -1,4 +1,4 @@
-#include "view/report/report_data.h"
+#include "report/report_data.h"
 
 #include <algorithm>
 #include <cmath>

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "store/sample_source.h"
-#include "view/seekable_feed.h"
+#include "feed/seekable_feed.h"
 
 namespace pw {
 

@@ -1,11 +1,11 @@
-#include "view/report/report_writer.h"
+#include "report/report_writer.h"
 
 #include <cmath>
 #include <cstdio>
 
 #include "view/batch.h"
 #include "view/json_frame.h"
-#include "view/report/chartjs.h"
+#include "report/chartjs.h"
 #include "view/sanitize.h"
 #include "view/summary.h"
 

@@ -10,7 +10,7 @@
 #include <ostream>
 #include <string>
 
-#include "view/report/report_data.h"
+#include "report/report_data.h"
 
 namespace pw {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "view/model_feed.h"
+#include "feed/model_feed.h"
 
 namespace pw {
 
