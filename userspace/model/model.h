@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "model/finding.h"
 #include "model/sample.h"
 
 namespace pw {
@@ -22,6 +23,9 @@ struct ProcessRow {
   bool exited_in_interval = false;
   // Lifetime so far (live) or in total (exited), ns.
   std::uint64_t age_ns = 0;
+  // Active findings of the analyzer (analyze/analyzer.h): "L" leak
+  // suspicion, "A" anomaly, "LA" both; empty when none or not analyzed.
+  std::string flags;
 
   std::optional<double> rate_per_s(Counter c, double interval_s) const;
   // A gauge's level (RSS...), or nullopt when not measured.
@@ -61,6 +65,7 @@ struct Model {
   SystemRow system;
   SelfRow self;
   std::vector<ProcessRow> processes;
+  std::vector<Finding> findings;  // active at this interval (when analyzed)
   double interval_s() const { return system.interval_s; }
 };
 
