@@ -157,6 +157,7 @@ std::vector<Finding> Analyzer::update(const Model& model) {
       f.start_wall_ns = f.end_wall_ns = now_wall_ns_ > ago ? now_wall_ns_ - ago : now_wall_ns_;
       std::uint64_t id = open_finding(std::move(f), raised).id;
       end_finding(id);
+      raised.back().active = false;  // an instant: raised and over
     }
   }
 
