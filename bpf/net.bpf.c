@@ -16,12 +16,18 @@
  * rare and always exact. A UDP socket, which has no state changes, then
  * gets its storage (and shows in the connection list) at its first sampled
  * send or receive.
+ *
+ * Some kernels refuse the socket-storage iterator (dump_sockets). Userspace
+ * then loads this object with track_cookies set: the same per-socket
+ * figures are also kept in a hash keyed by socket cookie, which userspace
+ * joins with sock_diag netlink's listing (it reports each socket's cookie).
  */
 #include "sampling.bpf.h"
 #include "task_stats.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+#define PW_AF_UNIX 1
 #define PW_AF_INET 2
 #define PW_AF_INET6 10
 #define PW_IPPROTO_TCP 6
@@ -48,10 +54,34 @@ struct {
 	__type(value, struct pw_tcp_events);
 } tcp_events SEC(".maps");
 
-static __always_inline bool is_inet(struct sock *sk)
+/* Set by userspace when the iterator is unavailable (see above). */
+const volatile bool track_cookies = false;
+
+/* socket cookie -> owner and bytes; only with track_cookies. Entries go at
+ * TCP close; userspace removes those of sockets sock_diag no longer lists
+ * (UDP), and LRU eviction bounds the rest. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct pw_sock_stats);
+} sock_by_cookie SEC(".maps");
+
+/* The cookie entry of a socket; created for owner tgid (0: look up only). */
+static __always_inline struct pw_sock_stats *cookie_stats(struct sock *sk, __u32 tgid)
 {
-	__u16 family = sk->__sk_common.skc_family;
-	return family == PW_AF_INET || family == PW_AF_INET6;
+	__u64 cookie = bpf_get_socket_cookie(sk);
+	struct pw_sock_stats *cs = bpf_map_lookup_elem(&sock_by_cookie, &cookie);
+	if (cs) {
+		if (tgid && cs->owner_tgid != tgid)
+			cs->owner_tgid = tgid;
+		return cs;
+	}
+	if (!tgid)
+		return 0;
+	struct pw_sock_stats fresh = { .owner_tgid = tgid };
+	bpf_map_update_elem(&sock_by_cookie, &cookie, &fresh, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&sock_by_cookie, &cookie);
 }
 
 static __always_inline struct pw_sock_stats *owned_by(struct sock *sk, __u32 tgid)
@@ -84,6 +114,11 @@ static __always_inline void count_payload(struct sock *sk, int ret, bool tx)
 {
 	if (ret <= 0)
 		return;
+	/* Payload of IP and unix sockets only: netlink (ss, procwatch's own
+	 * sock_diag listing, routing daemons) is control traffic. */
+	__u16 family = sk->__sk_common.skc_family;
+	if (family != PW_AF_INET && family != PW_AF_INET6 && family != PW_AF_UNIX)
+		return;
 	int k = pw_sample();
 	if (k < 0)
 		return;
@@ -100,11 +135,16 @@ static __always_inline void count_payload(struct sock *sk, int ret, bool tx)
 		}
 	}
 	/* Per-socket figures only for IP sockets: they are the connections. */
-	if (!is_inet(sk))
+	if (family == PW_AF_UNIX)
 		return;
 	struct pw_sock_stats *ss = owned_by(sk, t->tgid);
 	if (ss)
 		__sync_fetch_and_add(tx ? &ss->tx_bytes : &ss->rx_bytes, bytes);
+	if (track_cookies) {
+		struct pw_sock_stats *cs = cookie_stats(sk, t->tgid);
+		if (cs)
+			__sync_fetch_and_add(tx ? &cs->tx_bytes : &cs->rx_bytes, bytes);
+	}
 }
 
 SEC("tp_btf/sock_send_length")
@@ -132,18 +172,26 @@ int BPF_PROG(on_inet_sock_set_state, struct sock *sk, int oldstate, int newstate
 		/* connect(): the owner's own context. */
 		struct task_struct *t = bpf_get_current_task_btf();
 		owned_by(sk, t->tgid);
+		if (track_cookies)
+			cookie_stats(sk, t->tgid);
 		struct pw_task_stats *s = pw_thread_stats(t);
 		if (s)
 			pw_proc_add(s, tcp_active_opens, 1);
 		return 0;
 	}
 	if (newstate == PW_TCP_LISTEN) {
-		owned_by(sk, bpf_get_current_task_btf()->tgid);
+		__u32 tgid = bpf_get_current_task_btf()->tgid;
+		owned_by(sk, tgid);
+		if (track_cookies)
+			cookie_stats(sk, tgid);
 		return 0;
 	}
 	if (oldstate == PW_TCP_SYN_RECV && newstate == PW_TCP_ESTABLISHED) {
-		struct pw_tcp_events *ev =
-			events_of_owner(bpf_sk_storage_get(&sock_stats, sk, 0, 0));
+		struct pw_sock_stats *ss = bpf_sk_storage_get(&sock_stats, sk, 0, 0);
+		/* The accepted socket inherits the listener's owner (BPF_F_CLONE). */
+		if (track_cookies && ss)
+			cookie_stats(sk, ss->owner_tgid);
+		struct pw_tcp_events *ev = events_of_owner(ss);
 		if (ev)
 			__sync_fetch_and_add(&ev->passive_opens, 1);
 		return 0;
@@ -153,6 +201,10 @@ int BPF_PROG(on_inet_sock_set_state, struct sock *sk, int oldstate, int newstate
 			events_of_owner(bpf_sk_storage_get(&sock_stats, sk, 0, 0));
 		if (ev)
 			__sync_fetch_and_add(&ev->closes, 1);
+	}
+	if (newstate == PW_TCP_CLOSE && track_cookies) {
+		__u64 cookie = bpf_get_socket_cookie(sk);
+		bpf_map_delete_elem(&sock_by_cookie, &cookie);
 	}
 	return 0;
 }
@@ -164,6 +216,11 @@ int BPF_PROG(on_tcp_retransmit_skb, struct sock *sk)
 	if (!ss)
 		return 0;
 	__sync_fetch_and_add(&ss->retransmits, 1);
+	if (track_cookies) {
+		struct pw_sock_stats *cs = cookie_stats(sk, 0);
+		if (cs)
+			__sync_fetch_and_add(&cs->retransmits, 1);
+	}
 	struct pw_tcp_events *ev = events_of_owner(ss);
 	if (ev)
 		__sync_fetch_and_add(&ev->retransmits, 1);

@@ -31,14 +31,22 @@ class Status {
  public:
   static Status ok() { return Status(); }
   static Status error(std::string why) { return Status(std::move(why)); }
+  // With the negative errno of the failed call, for callers that react to it.
+  static Status error(std::string why, int code) {
+    Status s(std::move(why));
+    s.code_ = code;
+    return s;
+  }
   bool is_ok() const { return message_.empty(); }
   explicit operator bool() const { return is_ok(); }
   const std::string& message() const { return message_; }
+  int code() const { return code_; }  // 0 when not known
 
  private:
   Status() = default;
   explicit Status(std::string m) : message_(m.empty() ? "unknown error" : std::move(m)) {}
   std::string message_;
+  int code_ = 0;
 };
 
 }  // namespace pw

@@ -135,6 +135,17 @@ struct MapUsage {
   bool operator==(const MapUsage&) const = default;
 };
 
+// One BPF program of a probe object and how it fared.
+struct ProgramState {
+  std::string program;  // name in the .bpf.c
+  std::string section;  // "tp_btf/sched_switch"
+  std::string status;   // "attached", "detached", "refused at load", "refused at attach",
+                        // "disabled", "unused"
+  std::string reason;   // for a refusal: errno, the kernel's words, what replaces it
+  bool up = false;      // runs now (attached)
+  bool operator==(const ProgramState&) const = default;
+};
+
 // One of procwatch's probe objects as the sample found it.
 struct ProbeState {
   std::string object;         // "sched", "net", "io", "mem", "lifecycle", "tasks", "oom"
@@ -142,6 +153,7 @@ struct ProbeState {
   bool attached = false;      // its programs run now (the CPU budget may detach optional ones)
   bool optional = false;      // the CPU budget may sample or detach it
   unsigned sample_shift = 0;  // counts one high-rate event in 2^shift (0: every event)
+  std::vector<ProgramState> programs;  // empty when the object did not load
   bool operator==(const ProbeState&) const = default;
 };
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "probe/object_loader.h"
 
 namespace pw {
 
@@ -28,6 +29,17 @@ struct ProbeOptions {
   bool memory = true;                      // mmap/munmap/brk
   bool oom = true;                         // OOM kill events (needs lifecycle)
   std::string lifecycle_variant = "auto";  // auto | tp_btf | raw_tp
+  // Programs not to load, "program" or "object:program" (e.g.
+  // "net:dump_sockets"), to use a fallback on purpose. The environment
+  // variable PROCWATCH_DISABLE_PROGRAMS (comma-separated) adds to these.
+  std::vector<std::string> disabled_programs;
+};
+
+// Each program of one object and how it fared (object_loader.h).
+struct ObjectPrograms {
+  std::string object;
+  bool loaded = false;
+  std::vector<ProgramOutcome> programs;  // empty when the object did not load
 };
 
 // One (process, device) entry of the io_stats map.
@@ -110,8 +122,16 @@ class ProbeSet {
   // Drops the map entries of processes that are gone (bounded maps).
   void forget_processes(const std::vector<std::uint32_t>& tgids);
 
-  // One pass of the socket iterator: raw pw_socket_record bytes.
+  // The connection list as raw pw_socket_record bytes: from the socket
+  // iterator, or from sock_diag joined with the cookie map when the kernel
+  // refused the iterator.
   Status read_socket_records(std::vector<char>& out);
+  // "socket-storage iterator", "sock_diag netlink", or "" (no list).
+  std::string connection_source() const;
+
+  // Every program of every object: attached, detached, refused (errno and
+  // reason), disabled by the user, or unused on this kernel.
+  std::vector<ObjectPrograms> programs() const;
 
   // Delivers each pending lifecycle event (raw bytes) to the handler.
   // Returns the number consumed. Does not block.

@@ -206,6 +206,13 @@ void render_probes(PrometheusText& t, const Model& model) {
   t.family("procwatch_probe_attached", MetricType::Gauge,
            "1 if the probe object's programs run now; the CPU budget may detach optional ones.");
   for (const ProbeState& p : probes) t.add_flag({{"probe", p.object}}, p.attached);
+  t.family("procwatch_probe_program_up", MetricType::Gauge,
+           "1 if the BPF program runs now; 0 if it was refused by the kernel (status "
+           "\"refused at load\" or \"refused at attach\"), disabled by the user, detached by "
+           "the CPU budget, or not needed on this kernel (\"unused\").");
+  for (const ProbeState& p : probes)
+    for (const ProgramState& g : p.programs)
+      t.add_flag({{"object", p.object}, {"program", g.program}}, g.up);
   t.family("procwatch_probe_sampling_ratio", MetricType::Gauge,
            "Share of an optional probe's high-rate events counted (1: every event, 0.25: one "
            "in 4, scaled back up as estimates); set by the CPU budget.");

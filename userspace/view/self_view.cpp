@@ -62,6 +62,35 @@ std::string probes_line(const SelfSample& self) {
   return out;
 }
 
+// Programs that do not run, and why: "  net/dump_sockets: refused at load
+// (Operation not permitted ...)". Running ones are in the table below.
+void add_program_state_lines(const SelfSample& self, std::vector<std::string>& out) {
+  std::size_t up = 0, all = 0, unused = 0;
+  std::vector<std::string> lines;
+  for (const ProbeState& p : self.probes) {
+    for (const ProgramState& g : p.programs) {
+      ++all;
+      if (g.up) {
+        ++up;
+        continue;
+      }
+      if (g.status == "unused") {
+        --all;
+        ++unused;
+        continue;
+      }
+      lines.push_back("  " + p.object + "/" + g.program + " (" + g.section + "): " + g.status +
+                      (g.reason.empty() ? "" : " - " + g.reason));
+    }
+  }
+  if (all == 0) return;
+  out.push_back("programs: " + std::to_string(up) + " of " + std::to_string(all) + " attached" +
+                (unused ? " (" + std::to_string(unused) + " variants unused on this kernel)"
+                        : std::string()) +
+                (lines.empty() ? "" : "; not running:"));
+  out.insert(out.end(), lines.begin(), lines.end());
+}
+
 std::string budget_line(const BudgetState& b) {
   if (!b.enabled) return "CPU budget: off";
   return "CPU budget: userspace " + number(b.userspace_pct, "%.2f") + "%, BPF " +
@@ -84,6 +113,7 @@ std::vector<std::string> self_view_lines(const Model& model) {
                 std::to_string(model.system.events_dropped));
   if (model.sample && !model.sample->self.probes.empty()) {
     out.push_back(probes_line(model.sample->self));
+    add_program_state_lines(model.sample->self, out);
     out.push_back(budget_line(model.sample->self.budget));
   }
   if (self.programs.empty()) {
@@ -154,12 +184,21 @@ nlohmann::ordered_json self_json(const Model& model, const std::vector<std::stri
   auto probes = nlohmann::ordered_json::array();
   const SelfSample* self = model.sample ? &model.sample->self : nullptr;
   if (self)
-    for (const ProbeState& p : self->probes)
+    for (const ProbeState& p : self->probes) {
+      auto programs = nlohmann::ordered_json::array();
+      for (const ProgramState& g : p.programs)
+        programs.push_back({{"program", g.program},
+                            {"section", g.section},
+                            {"status", g.status},
+                            {"up", g.up},
+                            {"reason", g.reason}});
       probes.push_back({{"object", p.object},
                         {"loaded", p.loaded},
                         {"attached", p.attached},
                         {"optional", p.optional},
-                        {"sample_shift", p.sample_shift}});
+                        {"sample_shift", p.sample_shift},
+                        {"programs", std::move(programs)}});
+    }
   j["probes"] = probes;
   if (self) {
     const BudgetState& b = self->budget;
