@@ -155,10 +155,22 @@ static __always_inline void fold_into_leader(struct task_struct *p, struct pw_ta
 	pw_read_sched(p, &mine, now);
 	__sync_fetch_and_add(&ls->dead.runq_wait_ns, mine.runq_wait_ns);
 	__sync_fetch_and_add(&ls->dead.offcpu_ns, mine.offcpu_ns);
+	/* The flag below also tells the iterator that this thread's storage
+	 * IO moved to the leader, so the thread needs an entry of its own. */
+	if (!own)
+		own = bpf_task_storage_get(&task_stats, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!own || (own->flags & PW_TS_FOLDED))
 		return;
 	pw_add_hist(&ls->dead_runq_hist, &own->runq_hist);
 	add_proc_atomic(&ls->dead_proc, &own->proc);
+	/* Storage IO of dead threads is kept here rather than read from
+	 * signal_struct, whose ioac also receives every reaped child's IO
+	 * (wait_task_zombie(), kernel/exit.c): reading it charged a child's
+	 * writes again to its parent, and to each ancestor in turn. */
+	if (bpf_core_field_exists(p->ioac)) {
+		__sync_fetch_and_add(&ls->dead_read_bytes, p->ioac.read_bytes);
+		__sync_fetch_and_add(&ls->dead_write_bytes, p->ioac.write_bytes);
+	}
 	own->flags |= PW_TS_FOLDED;
 }
 
@@ -195,6 +207,15 @@ static __always_inline void emit_exit(struct task_struct *p, struct pw_task_stat
 	 * leader's dead_*; this thread's own figures are added here. */
 	struct pw_task_stats *ls =
 		leader == p ? own : bpf_task_storage_get(&task_stats, leader, 0, 0);
+	/* Storage IO: this thread's plus what the exited ones (the leader
+	 * among them, if it went first) left in dead_*, never signal's ioac,
+	 * which holds the reaped children's too (fold_into_leader). */
+	e->counters.read_bytes = self.read_bytes;
+	e->counters.write_bytes = self.write_bytes;
+	if (ls) {
+		e->counters.read_bytes += ls->dead_read_bytes;
+		e->counters.write_bytes += ls->dead_write_bytes;
+	}
 	e->sched = (struct pw_sched_counters){};
 	pw_read_sched(p, &e->sched, e->hdr.ts_ns);
 	if (ls) {

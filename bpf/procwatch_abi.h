@@ -43,8 +43,9 @@ struct pw_task_counters {
 	__u64 invol_ctxsw;       /* nivcsw: involuntary (preempted) switches */
 	__u64 min_flt;           /* minor page faults */
 	__u64 maj_flt;           /* major page faults */
-	__u64 read_bytes;        /* ioac.read_bytes: bytes fetched from storage */
-	__u64 write_bytes;       /* ioac.write_bytes: bytes sent to storage */
+	__u64 read_bytes;        /* ioac.read_bytes: bytes fetched from storage,
+				  * this process's own (no reaped children) */
+	__u64 write_bytes;       /* ioac.write_bytes: bytes sent to storage, ditto */
 	__u64 utime_ns;          /* user CPU time, ns (tick based) */
 	__u64 stime_ns;          /* system CPU time, ns (tick based) */
 };
@@ -137,13 +138,14 @@ struct pw_io_slot {
 #define PW_IO_SLOTS 4
 
 /* pw_task_stats.flags */
-#define PW_TS_FOLDED (1u << 0)     /* proc and runq_hist are in the leader's dead_* */
+#define PW_TS_FOLDED (1u << 0)     /* proc, runq_hist and ioac are in the leader's dead_* */
 #define PW_TS_IO_FOLDED (1u << 1)  /* io slots are in the io_stats hash */
 
 /*
  * Value of the task_stats task-storage map, one per thread. The fields a
  * thread updates on its own hot paths come first: the first 56 bytes share
- * a cache line with the storage's header, which every lookup reads.
+ * a cache line with the storage's header, which every lookup reads
+ * (queued_ns is among them: its reader, the switch-in, reads that line).
  */
 struct pw_task_stats {
 	__u64 brk_before;        /* mm->brk at sys_enter_brk, for the growth */
@@ -151,6 +153,9 @@ struct pw_task_stats {
 	__u32 flags;             /* PW_TS_* */
 	__u32 io_slots;          /* io[] entries in use */
 	__u32 pad0;
+	/* bpf_ktime_get_ns() when the thread was last woken or preempted (the
+	 * start of its current run-queue wait); 0 = not stamped. */
+	__u64 queued_ns;
 	struct pw_proc_counters proc;   /* this thread's own, until PW_TS_FOLDED */
 	struct pw_hist runq_hist;       /* this thread's run-queue latencies */
 	struct pw_io_slot io[PW_IO_SLOTS]; /* this thread's bios, until PW_TS_IO_FOLDED */
@@ -158,6 +163,10 @@ struct pw_task_stats {
 	struct pw_sched_counters dead;  /* totals folded in from exited threads */
 	struct pw_hist dead_runq_hist;  /* their latencies */
 	struct pw_proc_counters dead_proc; /* their (and an exited leader's) proc */
+	/* Their ioac (storage bytes) at exit. signal_struct's ioac is not used:
+	 * wait_task_zombie() adds every reaped child's IO to it as well. */
+	__u64 dead_read_bytes;
+	__u64 dead_write_bytes;
 };
 
 /* One live thread's block IO to one device, from the io object's task
@@ -295,7 +304,7 @@ PW_ABI_ASSERT(sizeof(struct pw_io_key) == 8, "pw_io_key layout");
 PW_ABI_ASSERT(sizeof(struct pw_io_stats) == 32 + 128, "pw_io_stats layout");
 PW_ABI_ASSERT(sizeof(struct pw_io_slot) == 40, "pw_io_slot layout");
 PW_ABI_ASSERT(sizeof(struct pw_io_record) == 40, "pw_io_record layout");
-PW_ABI_ASSERT(sizeof(struct pw_task_stats) == 24 + 96 + 128 + 4 * 40 + 24 + 128 + 96,
+PW_ABI_ASSERT(sizeof(struct pw_task_stats) == 32 + 96 + 128 + 4 * 40 + 24 + 128 + 96 + 16,
 	      "pw_task_stats layout");
 PW_ABI_ASSERT(sizeof(struct pw_thread_record) == 64 + 72 + 24 + 128 + 96 + 72 + 24 + 128 + 96 + 48,
 	      "pw_thread_record layout");

@@ -59,9 +59,15 @@ int dump_task(struct bpf_iter__task *ctx)
 		r->flags |= PW_REC_HAS_SCHED;
 		if (!exiting)
 			r->runq_hist = s->runq_hist;
-		/* Once folded, the thread's own counters are in dead_proc. */
-		if (!(s->flags & PW_TS_FOLDED))
+		/* Once folded, the thread's own counters are in dead_proc, and
+		 * its storage IO in dead_*_bytes (it is still listed until it
+		 * is reaped). */
+		if (!(s->flags & PW_TS_FOLDED)) {
 			r->proc = s->proc;
+		} else {
+			r->counters.read_bytes = 0;
+			r->counters.write_bytes = 0;
+		}
 	}
 
 	if (t->pid != t->tgid) {
@@ -72,10 +78,18 @@ int dump_task(struct bpf_iter__task *ctx)
 	r->flags |= PW_REC_LEADER;
 	r->nr_threads = t->signal->nr_threads;
 	pw_read_signal_counters(t, &r->dead_counters);
+	/* signal_struct's ioac also holds the IO of every child this process
+	 * reaped (wait_task_zombie(), kernel/exit.c); the exit program keeps
+	 * the dead threads' own IO apart. Its faults, switches and CPU times
+	 * have separate c* fields for children, so those are the threads'. */
+	r->dead_counters.read_bytes = 0;
+	r->dead_counters.write_bytes = 0;
 	if (s) {
 		r->dead_sched = s->dead;
 		r->dead_runq_hist = s->dead_runq_hist;
 		r->dead_proc = s->dead_proc;
+		r->dead_counters.read_bytes = s->dead_read_bytes;
+		r->dead_counters.write_bytes = s->dead_write_bytes;
 	}
 	pw_read_mem(t->mm, &r->mem);
 	bpf_seq_write(seq, r, sizeof(*r));

@@ -102,13 +102,29 @@ std::optional<std::uint64_t> read_status_field(pid_t pid, const std::string& nam
 }
 
 std::optional<std::uint64_t> read_proc_io_field(pid_t pid, const std::string& name) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/io");
+  return read_field("/proc/" + std::to_string(pid) + "/io", name);
+}
+
+std::optional<std::uint64_t> read_field(const std::string& path, const std::string& name) {
+  std::ifstream in(path);
   std::string line;
   while (std::getline(in, line)) {
     if (line.rfind(name + ":", 0) != 0) continue;
-    return std::stoull(line.substr(name.size() + 1));
+    std::istringstream rest(line.substr(name.size() + 1));
+    std::uint64_t v;
+    if (rest >> v) return v;
   }
   return std::nullopt;
+}
+
+std::optional<std::uint64_t> sum_task_field(pid_t pid, const std::string& file,
+                                            const std::string& name) {
+  std::optional<std::uint64_t> sum;
+  for (const auto& task :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    if (auto v = read_field(task.path().string() + "/" + file, name)) sum = sum.value_or(0) + *v;
+  }
+  return sum;
 }
 
 const ProcessSample* find_exited(const Sample& s, pid_t pid) {

@@ -63,6 +63,12 @@ std::optional<std::uint64_t> read_status_field(pid_t pid, const std::string& nam
 
 // A "name: value" line of /proc/PID/io as a number.
 std::optional<std::uint64_t> read_proc_io_field(pid_t pid, const std::string& name);
+// A "name: value" line of any such file (/proc/PID/task/TID/io, .../status).
+std::optional<std::uint64_t> read_field(const std::string& path, const std::string& name);
+// Sum of a "name: value" field of /proc/PID/task/*/FILE: the live threads'
+// own figures (per task: no exited threads, no reaped children).
+std::optional<std::uint64_t> sum_task_field(pid_t pid, const std::string& file,
+                                            const std::string& name);
 
 // The live row of pid in a sample (not an exited one), if present.
 const ProcessSample* find_process(const Sample& s, pid_t pid);

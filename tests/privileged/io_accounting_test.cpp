@@ -1,6 +1,12 @@
 // Block IO attribution against what the workload did and /proc/PID/io.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
+
 #include "bpf_test_support.h"
 #include "collect/collector.h"
 
@@ -79,6 +85,86 @@ TEST(IoAccounting, LiveDirectWriterMatchesProcPidIo) {
   EXPECT_NEAR(static_cast<double>(p->counters.get(Counter::BlockWriteBytes).value_or(0)),
               64.0 * kMiB, 1.0 * kMiB);
   EXPECT_GE(p->counters.get(Counter::BlockWriteOps).value_or(0), 64u);
+}
+
+// Issue 15: the kernel adds a reaped child's IO to its parent's
+// signal_struct ioac (wait_task_zombie()), which is what /proc/PID/io of
+// the parent shows. A per-process profiler charges the write once, to the
+// writer. Truth for the ancestors: /proc/PID/task/TID/io, each thread's own
+// ioac (reaper is single-threaded and none of its threads exited). The
+// other cumulative counters are checked against /proc too: the kernel
+// keeps reaped children's faults, switches and CPU in separate c* fields.
+void expect_reaped_io_charged_once(bool use_iterator) {
+  CollectorOptions options;
+  options.probes.task_iterator = use_iterator;
+  Collector collector(options);
+  ASSERT_EQ(collector.probes().has_task_iterator(), use_iterator);
+  ScratchDir dir;
+  collector.collect();
+  Workload top({testprog("reaper"), dir.path() + "/reaped.out", "64"});
+  std::istringstream line(top.read_line());
+  std::string done;
+  pid_t child = 0, grandchild = 0;
+  line >> done >> child >> grandchild;
+  ASSERT_EQ(done, "done");
+  const Sample s = collector.collect();
+
+  // The test means something only if the kernel did fold the write in.
+  const auto folded = read_proc_io_field(top.pid(), "write_bytes");
+  ASSERT_TRUE(folded.has_value());
+  ASSERT_GE(*folded, 64 * kMiB) << "the kernel did not charge the child's IO to its parent";
+
+  const ProcessSample* p = find_process(s, top.pid());
+  ASSERT_NE(p, nullptr);
+  const std::string task =
+      "/proc/" + std::to_string(top.pid()) + "/task/" + std::to_string(top.pid());
+  for (const char* field : {"write_bytes", "read_bytes"}) {
+    const auto own = read_field(task + "/io", field);
+    ASSERT_TRUE(own.has_value());
+    const Counter c =
+        std::string(field) == "write_bytes" ? Counter::WriteBytes : Counter::ReadBytes;
+    EXPECT_EQ(p->counters.get(c), *own) << field << " of the parent; /proc/PID/io says "
+                                        << read_proc_io_field(top.pid(), field).value_or(0);
+  }
+  const auto vol = read_status_field(top.pid(), "voluntary_ctxt_switches");
+  const auto invol = read_status_field(top.pid(), "nonvoluntary_ctxt_switches");
+  ASSERT_TRUE(vol && invol);
+  EXPECT_EQ(p->counters.get(Counter::VolCtxSw), *vol);
+  EXPECT_EQ(p->counters.get(Counter::InvolCtxSw), *invol);
+  // /proc/PID/stat fields 10 and 12: the group's own faults (cminflt and
+  // cmajflt, fields 11 and 13, hold the reaped children's).
+  std::ifstream stat("/proc/" + std::to_string(top.pid()) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  std::istringstream after(text.substr(text.rfind(')') + 2));
+  std::vector<std::string> f((std::istream_iterator<std::string>(after)),
+                             std::istream_iterator<std::string>());
+  ASSERT_GE(f.size(), 11u);
+  EXPECT_EQ(p->counters.get(Counter::MinFlt), std::stoull(f[10 - 3]));
+  EXPECT_EQ(p->counters.get(Counter::MajFlt), std::stoull(f[12 - 3]));
+
+  if (!use_iterator) return;  // exit events need the lifecycle programs
+  // The writer's final totals: its 64 MiB (plus metadata, within one
+  // request). The middle process reaped it and wrote nothing itself: its
+  // final figure is what it did, not the grandchild's too (below one
+  // request: it touched no file).
+  const ProcessSample* w = find_exited(s, grandchild);
+  const ProcessSample* m = find_exited(s, child);
+  ASSERT_NE(w, nullptr);
+  ASSERT_NE(m, nullptr);
+  EXPECT_NEAR(static_cast<double>(w->counters.get(Counter::WriteBytes).value_or(0)), 64.0 * kMiB,
+              1.0 * kMiB);
+  EXPECT_LT(m->counters.get(Counter::WriteBytes).value_or(kMiB), kMiB);
+}
+
+TEST(IoAccounting, ReapedChildIoIsNotChargedToAncestors) {
+  PW_REQUIRE_BPF();
+  expect_reaped_io_charged_once(/*use_iterator=*/true);
+}
+
+// The /proc fallback reads the same truth: per task, not /proc/PID/io.
+TEST(IoAccounting, ProcFallbackReapedChildIoIsNotChargedToAncestors) {
+  PW_REQUIRE_BPF();
+  expect_reaped_io_charged_once(/*use_iterator=*/false);
 }
 
 }  // namespace

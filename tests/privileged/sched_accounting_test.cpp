@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
 #include <thread>
 
 #include "bpf_test_support.h"
@@ -139,10 +142,10 @@ TEST(SchedAccounting, RunQueueHistogramAgreesWithKernelSchedInfo) {
   EXPECT_EQ(*wait_ns, truth.run_delay_ns);
   // Every switch-in of these threads followed a wait in a run queue (a
   // wakeup or a preemption); the workload started after the collector, so
-  // the histogram sees nearly all of them. A few switch-ins carry no usable
-  // queue stamp at sched_switch (a stamp ahead of this CPU's rq clock is
-  // skipped; the exact cases are not pinned down). Seen: 10 of 742 in CI.
-  // Allow 3%, at least 8.
+  // the histogram sees nearly all of them. A few switch-ins may carry no
+  // stamp of ours (with the rq-clock stamps, 10 of 742 were lost in CI;
+  // the kernel counts a wait our hooks did not see start). Allow 3%, at
+  // least 8.
   const double slices = static_cast<double>(truth.timeslices);
   EXPECT_NEAR(static_cast<double>(*waits), slices, std::max(8.0, 0.03 * slices));
   // Log2 buckets: the histogram's mean is within a factor of 2 of the truth.
@@ -157,6 +160,118 @@ TEST(SchedAccounting, RunQueueHistogramAgreesWithKernelSchedInfo) {
   ASSERT_TRUE(p50 && p99);
   EXPECT_GT(*p50, 0.0);
   EXPECT_GE(*p99, *p50);
+}
+
+// Issue 15: a multi-threaded process read from /proc (the fallback, and
+// always for a task the iterator cannot see, like a sandbox's protected
+// PID 1) showed CPU with 0 switches: /proc/PID/status counts the leader
+// thread's switches only. Truth: the sum over /proc/PID/task/*/status,
+// exact while the threads are parked in pause().
+void expect_switches_of_all_threads(bool use_iterator) {
+  CollectorOptions options;
+  options.probes.task_iterator = use_iterator;
+  Collector collector(options);
+  ASSERT_EQ(collector.probes().has_task_iterator(), use_iterator);
+  Workload load({testprog("spinsleep"), "4", "1", "5", "40"});
+  ASSERT_EQ(load.read_line(), "done");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const Sample s = collector.collect();
+  const ProcessSample* p = find_process(s, load.pid());
+  ASSERT_NE(p, nullptr);
+  const auto vol = sum_task_field(load.pid(), "status", "voluntary_ctxt_switches");
+  const auto invol = sum_task_field(load.pid(), "status", "nonvoluntary_ctxt_switches");
+  const auto leader = read_status_field(load.pid(), "voluntary_ctxt_switches");
+  ASSERT_TRUE(vol && invol && leader);
+  // 4 threads x 40 sleeps, the leader's alone being about a quarter.
+  ASSERT_GE(*vol, 160u);
+  ASSERT_LT(*leader, *vol);
+  EXPECT_EQ(p->counters.get(Counter::VolCtxSw), *vol);
+  EXPECT_EQ(p->counters.get(Counter::InvolCtxSw), *invol);
+  // The kernel's run_delay, summed the same way (the fallback reads it
+  // from task/*/schedstat; the iterator from sched_info).
+  const SchedStat truth = read_schedstat_all_threads(load.pid());
+  EXPECT_EQ(p->counters.get(Counter::RunqWaitNs), truth.run_delay_ns);
+}
+
+TEST(SchedAccounting, ProcFallbackCountsEveryThreadsSwitches) {
+  PW_REQUIRE_BPF();
+  expect_switches_of_all_threads(/*use_iterator=*/false);
+}
+
+TEST(SchedAccounting, IteratorCountsEveryThreadsSwitches) {
+  PW_REQUIRE_BPF();
+  expect_switches_of_all_threads(/*use_iterator=*/true);
+}
+
+// Issue 15: at low load the median run-queue wait read ~0 while runqlat
+// saw microseconds. After a wakeup that preempts the running task (the
+// idle task, on a quiet CPU), the kernel skips the next rq clock update
+// (rq_clock_skip_update()), so rq->clock - sched_info.last_queued is 0 for
+// a wait that took microseconds; the kernel's run_delay has the same hole.
+// Measured here with bpftrace on this workload: 287 of 1,502 switch-ins
+// added exactly 0 ns to run_delay while their wakeup-to-switch time was
+// 4-16 us; runqlat over 5 s saw 2 of 1,337 waits under 2 us.
+//
+// Truth: schedstat per task (pcount = the waits, run_delay = their total
+// as the kernel clocks them, which can only miss time, never add it: both
+// ends are its rq clock and the end stamp may be stale).
+TEST(SchedAccounting, LowLoadRunQueueWaitsAreNotZero) {
+  PW_REQUIRE_BPF();
+  const CollectorOptions options;
+  Collector collector(options);
+  ASSERT_TRUE(collector.probes().has_scheduler());
+  // 4 threads, 2 ms spin and 10 ms sleep each, 150 rounds: ~2 s, mostly
+  // idle CPUs, so nearly every wait is a wakeup on an idle CPU.
+  Workload load({testprog("spinsleep"), "4", "2", "10", "150"});
+  ASSERT_EQ(load.read_line(), "done");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+
+  const Sample s = collector.collect();
+  const ProcessSample* p = find_process(s, load.pid());
+  ASSERT_NE(p, nullptr);
+  std::uint64_t slices = 0, delay_ns = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(load.pid()) + "/task")) {
+    std::ifstream in(entry.path() / "schedstat");
+    std::uint64_t runtime = 0, delay = 0, count = 0;
+    ASSERT_TRUE(in >> runtime >> delay >> count);
+    slices += count;
+    delay_ns += delay;
+    // Each thread slept 150 times: at least that many waits each.
+    EXPECT_GE(count, 150u) << "task " << entry.path().filename();
+  }
+  const std::uint64_t waits = p->runq_hist.total();
+  // Every switch-in follows a stamped wakeup or preemption (the workload
+  // started after the collector); the kernel's count is exact. Same slack
+  // as the heavy-load test: 3%, at least 8.
+  EXPECT_NEAR(static_cast<double>(waits), static_cast<double>(slices),
+              std::max(8.0, 0.03 * static_cast<double>(slices)));
+
+  // The total the histogram implies (bucket midpoints: within 0.75-1.5x of
+  // each wait) can only be above the kernel's, which misses time: at
+  // least 0.75 x run_delay, or 0.5 x for the preemption stamps the kernel
+  // takes from a stale clock (a few us each, a handful of them here).
+  double hist_ns = 0;
+  for (int k = 0; k < Log2Histogram::kBuckets; ++k)
+    hist_ns += static_cast<double>(p->runq_hist.bucket(k)) * 1.5 * std::ldexp(1.0, k);
+  EXPECT_GE(hist_ns, 0.5 * static_cast<double>(delay_ns))
+      << "histogram ~" << hist_ns << " ns vs run_delay " << delay_ns << " ns";
+
+  // The bug itself: no wait ends before the switch path has run (1.0-1.4
+  // us per traced switch here, KERNEL-FACTS.md), so waits under 1 us are
+  // rare; runqlat saw 0.2% of them. The rq-clock measurement put most
+  // waits of this workload at 0 on a quiet machine (p50 0.0016 us in the
+  // issue). Allow 10%.
+  std::uint64_t under_1us = 0;
+  for (int k = 0; k < 10; ++k) under_1us += p->runq_hist.bucket(k);  // < 1024 ns
+  EXPECT_LE(static_cast<double>(under_1us), 0.10 * static_cast<double>(waits))
+      << under_1us << " of " << waits << " waits under 1 us";
+  const auto p50 = p->runq_hist.quantile_ns(0.5);
+  ASSERT_TRUE(p50.has_value());
+  EXPECT_GE(*p50, 1000.0) << "median run-queue wait " << *p50 << " ns";
+  std::cout << "[ measured ] waits " << waits << " (schedstat " << slices << "), p50 " << *p50
+            << " ns, under 1 us " << under_1us << ", histogram ~" << hist_ns / 1e6
+            << " ms vs run_delay " << static_cast<double>(delay_ns) / 1e6 << " ms\n";
 }
 
 }  // namespace

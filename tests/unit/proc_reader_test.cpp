@@ -104,8 +104,9 @@ TEST(ProcReaderTest, ReadsInitFully) {
   EXPECT_EQ(p->counters.get(Counter::RuntimeNs), 10'700'000'000u);
   EXPECT_EQ(p->counters.get(Counter::ReadBytes), 1'310'720'000u);
   EXPECT_EQ(p->counters.get(Counter::WriteBytes), 524'288'000u);
+  // schedstat's second field: the kernel's run_delay.
+  EXPECT_EQ(p->counters.get(Counter::RunqWaitNs), 250'000'000u);
   // Nothing in /proc gives these; they come from BPF.
-  EXPECT_FALSE(p->counters.has(Counter::RunqWaitNs));
   EXPECT_FALSE(p->counters.has(Counter::RunqWaits));
   EXPECT_FALSE(p->counters.has(Counter::OffCpuNs));
 }
@@ -246,6 +247,48 @@ TEST(ProcReaderTest, MalformedStatFieldsAreRejected) {
   }
   t.write("42/stat", kGoodStat);
   EXPECT_TRUE(r.read_process(42).has_value());
+}
+
+// Issue 15: /proc/PID/status counts the leader thread's switches only and
+// /proc/PID/io adds the IO of reaped children; a multi-threaded process is
+// summed over task/*, whose files are each thread's own.
+TEST(ProcReaderTest, MultiThreadedProcessIsSummedOverItsTasks) {
+  ScratchTree t;
+  t.write("42/stat", kGoodStat);  // 5 threads
+  t.write("42/status", "Uid:\t0\nvoluntary_ctxt_switches:\t1\nnonvoluntary_ctxt_switches:\t2\n");
+  t.write("42/io", "read_bytes: 999999\nwrite_bytes: 888888\n");  // with children's
+  t.write("42/schedstat", "5 6 7\n");
+  t.write("42/task/42/status", "voluntary_ctxt_switches:\t1\nnonvoluntary_ctxt_switches:\t2\n");
+  t.write("42/task/42/io", "read_bytes: 10\nwrite_bytes: 20\n");
+  t.write("42/task/42/schedstat", "5 6 7\n");
+  t.write("42/task/43/status", "voluntary_ctxt_switches:\t100\nnonvoluntary_ctxt_switches:\t200\n");
+  t.write("42/task/43/io", "read_bytes: 1000\nwrite_bytes: 2000\n");
+  t.write("42/task/43/schedstat", "500 600 700\n");
+  ProcReader r(t.root(), kPasswd);
+  auto p = r.read_process(42);
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->counters.get(Counter::VolCtxSw), 101u);
+  EXPECT_EQ(p->counters.get(Counter::InvolCtxSw), 202u);
+  EXPECT_EQ(p->counters.get(Counter::ReadBytes), 1010u);
+  EXPECT_EQ(p->counters.get(Counter::WriteBytes), 2020u);
+  EXPECT_EQ(p->counters.get(Counter::RuntimeNs), 505u);
+  EXPECT_EQ(p->counters.get(Counter::RunqWaitNs), 606u);
+}
+
+// A single-threaded process: its own task's io, not /proc/PID/io.
+TEST(ProcReaderTest, SingleThreadedIoIsItsTasksNotTheReapedChildrens) {
+  ScratchTree t;
+  std::string stat = kGoodStat;
+  stat.replace(stat.find(" 5 0 777 "), 9, " 1 0 777 ");  // one thread
+  t.write("42/stat", stat);
+  t.write("42/io", "read_bytes: 999999\nwrite_bytes: 888888\n");
+  t.write("42/task/42/io", "read_bytes: 10\nwrite_bytes: 20\n");
+  ProcReader r(t.root(), kPasswd);
+  auto p = r.read_process(42);
+  ASSERT_TRUE(p.has_value());
+  ASSERT_EQ(p->num_threads, 1u);
+  EXPECT_EQ(p->counters.get(Counter::ReadBytes), 10u);
+  EXPECT_EQ(p->counters.get(Counter::WriteBytes), 20u);
 }
 
 TEST(ProcReaderTest, GarbageSideFilesLeaveCountersAbsent) {

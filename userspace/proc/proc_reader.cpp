@@ -191,6 +191,18 @@ void parse_io(std::string_view text, ProcProcess& p) {
   });
 }
 
+// /proc/PID/schedstat: "on-CPU ns, run-queue wait ns, timeslices", one
+// task's (the kernel's sched_info run_delay). Nothing when malformed.
+void parse_schedstat(std::string_view text, ProcProcess& p) {
+  const auto tok = split_ws(text);
+  if (tok.size() < 2) return;
+  const auto runtime = parse_int<std::uint64_t>(tok[0]);
+  const auto delay = parse_int<std::uint64_t>(tok[1]);
+  if (!runtime || !delay) return;
+  p.counters.set(Counter::RuntimeNs, *runtime);
+  p.counters.set(Counter::RunqWaitNs, *delay);
+}
+
 // "hierarchy-ID:controller-list:path"; the path may itself contain ':'.
 struct CgroupLine {
   std::string_view id, controllers, path;
@@ -251,32 +263,43 @@ std::optional<ProcProcess> ProcReader::read_process(std::int32_t pid) const {
 
   if (const auto status = read_file(dir / "status", kMaxTextFile)) parse_status(*status, *p);
 
-  // /proc/PID/schedstat is per task (fs/proc/base.c proc_pid_schedstat),
-  // so a multi-threaded process is summed over task/*/schedstat; threads
-  // already reaped are missing, which only the BPF iterator (signal_struct)
-  // sees. This is the fallback path.
-  if (p->num_threads <= 1) {
-    if (const auto sched = read_file(dir / "schedstat", kMaxTextFile)) {
-      if (const auto ns = leading_u64(*sched)) p->counters.set(Counter::RuntimeNs, *ns);
-    }
+  // Per-task files, summed over task/*: /proc/PID/schedstat and the
+  // context switches in /proc/PID/status are the leader thread's alone
+  // (fs/proc/base.c proc_pid_schedstat, fs/proc/array.c
+  // task_context_switch_counts), and /proc/PID/io adds the IO of every
+  // child the process reaped (wait_task_zombie() folds it into the
+  // parent's signal_struct), so it charges a child's writes again to each
+  // ancestor. Threads already reaped are missing, which only the BPF side
+  // sees: this is the fallback path. A single-threaded process needs only
+  // its own task's io; a tree without task/ (test fixtures) is read at the
+  // process level.
+  const auto tasks = dir / "task";
+  std::error_code ec;
+  if (p->num_threads <= 1 || !std::filesystem::is_directory(tasks, ec)) {
+    if (const auto sched = read_file(dir / "schedstat", kMaxTextFile)) parse_schedstat(*sched, *p);
+    // Readable only by the owner (ptrace access mode) or root; when it is
+    // not readable the byte counters stay absent rather than zero.
+    auto io = read_file(tasks / std::to_string(pid) / "io", kMaxTextFile);
+    if (!io && !std::filesystem::is_directory(tasks, ec)) io = read_file(dir / "io", kMaxTextFile);
+    if (io) parse_io(*io, *p);
   } else {
-    std::error_code ec;
-    std::uint64_t total = 0;
-    bool any = false;
-    for (const auto& task : std::filesystem::directory_iterator(dir / "task", ec)) {
-      if (const auto sched = read_file(task.path() / "schedstat", kMaxTextFile)) {
-        if (const auto ns = leading_u64(*sched)) {
-          total += *ns;
-          any = true;
-        }
-      }
+    // A counter no task file gave stays as the process files had it.
+    constexpr Counter kPerTask[] = {Counter::RuntimeNs,  Counter::RunqWaitNs, Counter::VolCtxSw,
+                                    Counter::InvolCtxSw, Counter::ReadBytes,  Counter::WriteBytes};
+    CounterSet sum;
+    for (const auto& task : std::filesystem::directory_iterator(tasks, ec)) {
+      ProcProcess one;
+      if (const auto sched = read_file(task.path() / "schedstat", kMaxTextFile))
+        parse_schedstat(*sched, one);
+      if (const auto status = read_file(task.path() / "status", kMaxTextFile))
+        parse_status(*status, one);
+      if (const auto io = read_file(task.path() / "io", kMaxTextFile)) parse_io(*io, one);
+      for (Counter c : kPerTask)
+        if (const auto v = one.counters.get(c)) sum.add(c, *v);
     }
-    if (any) p->counters.set(Counter::RuntimeNs, total);
+    for (Counter c : kPerTask)
+      if (const auto v = sum.get(c)) p->counters.set(c, *v);
   }
-
-  // Readable only by the owner (ptrace access mode) or root; when it is not
-  // readable the byte counters stay absent rather than zero.
-  if (const auto io = read_file(dir / "io", kMaxTextFile)) parse_io(*io, *p);
   return p;
 }
 
