@@ -4,9 +4,11 @@
 
 #include <iostream>
 
+#include "cli/analyze_command.h"
 #include "cli/daemon_command.h"
 #include "cli/export_command.h"
 #include "cli/fields_command.h"
+#include "cli/leaks_command.h"
 #include "cli/record_command.h"
 #include "cli/replay_command.h"
 #include "cli/report_command.h"
@@ -46,6 +48,10 @@ int main(int argc, char** argv) {
   CLI::App* status_cmd = pw::add_status_command(app, status);
   pw::DaemonCommandOptions daemon_opts;
   CLI::App* daemon_cmd = pw::add_daemon_command(app, daemon_opts);
+  pw::AnalyzeCommandOptions analyze_opts;
+  CLI::App* analyze_cmd = pw::add_analyze_command(app, analyze_opts);
+  pw::LeaksCommandOptions leaks_opts;
+  CLI::App* leaks_cmd = pw::add_leaks_command(app, leaks_opts);
 
   try {
     app.parse(argc, argv);
@@ -57,6 +63,8 @@ int main(int argc, char** argv) {
     if (export_cmd->parsed()) return pw::run_export_command(export_opts);
     if (status_cmd->parsed()) return pw::run_status_command(status);
     if (daemon_cmd->parsed()) return pw::run_daemon_command(daemon_opts);
+    if (analyze_cmd->parsed()) return pw::run_analyze_command(analyze_opts);
+    if (leaks_cmd->parsed()) return pw::run_leaks_command(leaks_opts);
     if (fields_cmd->parsed()) {
       pw::write_field_list(std::cout, fields.json);
       return 0;
