@@ -259,3 +259,22 @@ TEST(FieldsTest, NumericGetters) {
 
 }  // namespace
 }  // namespace pw
+
+namespace pw {
+namespace {
+
+TEST(FieldsConnections, NotMeasuredIsMissingNotZero) {
+  ProcessSample sample;  // no net counters: the net probe did not load
+  ProcessRow r;
+  r.sample = &sample;
+  EXPECT_TRUE(is_missing(field(FieldId::Connections).get(r, 1.0)));
+  EXPECT_EQ(format_cell(field(FieldId::Connections), field(FieldId::Connections).get(r, 1.0)),
+            "-");
+  sample.counters.set(Counter::NetTxBytes, 0);  // measured, no sockets
+  EXPECT_EQ(std::get<std::int64_t>(field(FieldId::Connections).get(r, 1.0)), 0);
+  sample.connections.resize(3);
+  EXPECT_EQ(std::get<std::int64_t>(field(FieldId::Connections).get(r, 1.0)), 3);
+}
+
+}  // namespace
+}  // namespace pw

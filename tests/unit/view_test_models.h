@@ -127,6 +127,9 @@ class TwoSamples {
       for (const auto& [bucket, count] : s.io_buckets) p.io_hist.add(bucket, count);
     p.cgroup = s.cgroup;
     p.connections = s.connections;
+    // A connection list is only there when the net probe measured.
+    if (!s.connections.empty() && !p.counters.get(Counter::NetTxBytes))
+      p.counters.set(Counter::NetTxBytes, base);
     p.devices = s.devices;
     return p;
   }

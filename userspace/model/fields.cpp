@@ -206,6 +206,8 @@ const std::array kFields = {
     FieldDef{FieldId::Connections, "connections", "CONN", "", "open TCP/UDP sockets (IPv4/IPv6)",
              FieldKind::Integer, FieldFormat::Plain, 5, false,
              [](const ProcessRow& r, double) -> FieldValue {
+               // Not measured (no net probe, kernel threads): none, never 0.
+               if (!r.sample->counters.get(Counter::NetTxBytes)) return std::monostate{};
                return static_cast<std::int64_t>(r.sample->connections.size());
              }},
     FieldDef{FieldId::TcpOpensPerSec, "tcp_opens_per_sec", "OPEN/s", "1/s",
