@@ -141,6 +141,8 @@ void expect_reaped_io_charged_once(bool use_iterator) {
   ASSERT_GE(f.size(), 11u);
   EXPECT_EQ(p->counters.get(Counter::MinFlt), std::stoull(f[10 - 3]));
   EXPECT_EQ(p->counters.get(Counter::MajFlt), std::stoull(f[12 - 3]));
+  // CPU: the one thread's own runtime (children's is in cutime/cstime).
+  EXPECT_EQ(p->counters.get(Counter::RuntimeNs), read_schedstat_all_threads(top.pid()).runtime_ns);
 
   if (!use_iterator) return;  // exit events need the lifecycle programs
   // The writer's final totals: its 64 MiB (plus metadata, within one
