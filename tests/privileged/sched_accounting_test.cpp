@@ -191,6 +191,14 @@ void expect_switches_of_all_threads(bool use_iterator) {
   // from task/*/schedstat; the iterator from sched_info).
   const SchedStat truth = read_schedstat_all_threads(load.pid());
   EXPECT_EQ(p->counters.get(Counter::RunqWaitNs), truth.run_delay_ns);
+  // Off-CPU (OFF%, "-" for such processes before): each of the 4 threads
+  // slept 40 x 5 ms at least (nanosleep never returns early), and no
+  // thread can be blocked longer than the process has lived.
+  const auto off = p->counters.get(Counter::OffCpuNs);
+  ASSERT_TRUE(off.has_value());
+  EXPECT_GE(*off, 4u * 40u * 5'000'000u);
+  const std::uint64_t age_ns = s.system.monotonic_ns - p->key.start_ns;
+  EXPECT_LE(*off, 4 * age_ns + 4 * 10'000'000ULL);  // + one start-time tick per thread
 }
 
 TEST(SchedAccounting, ProcFallbackCountsEveryThreadsSwitches) {

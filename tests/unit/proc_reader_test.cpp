@@ -273,6 +273,28 @@ TEST(ProcReaderTest, MultiThreadedProcessIsSummedOverItsTasks) {
   EXPECT_EQ(p->counters.get(Counter::WriteBytes), 2020u);
   EXPECT_EQ(p->counters.get(Counter::RuntimeNs), 505u);
   EXPECT_EQ(p->counters.get(Counter::RunqWaitNs), 606u);
+  // Without a clock, no off-CPU time.
+  EXPECT_FALSE(p->counters.has(Counter::OffCpuNs));
+}
+
+// Off-CPU per thread: lifetime (from each task's own start) - on-CPU -
+// run-queue wait, as the BPF iterator computes it.
+TEST(ProcReaderTest, OffCpuIsDerivedPerThreadFromItsOwnStart) {
+  if (::sysconf(_SC_CLK_TCK) != 100) GTEST_SKIP() << "USER_HZ is not 100 here";
+  ScratchTree t;
+  t.write("42/stat", kGoodStat);  // 5 threads, starttime 777 ticks
+  std::string later = kGoodStat;
+  later.replace(later.find(" 777 "), 5, " 877 ");  // started 1 s after the leader
+  t.write("42/task/42/stat", kGoodStat);
+  t.write("42/task/42/schedstat", "2000000000 1000000000 7\n");  // 2 s on CPU, 1 s queued
+  t.write("42/task/43/stat", later);
+  t.write("42/task/43/schedstat", "500000000 500000000 7\n");
+  ProcReader r(t.root(), kPasswd);
+  // Now: 10 s after the leader started (7.77 s after boot).
+  const auto p = r.read_process(42, 17'770'000'000ULL);
+  ASSERT_TRUE(p.has_value());
+  // Leader: 10 - 2 - 1 = 7 s; thread 43: 9 - 0.5 - 0.5 = 8 s.
+  EXPECT_EQ(p->counters.get(Counter::OffCpuNs), 15'000'000'000u);
 }
 
 // A single-threaded process: its own task's io, not /proc/PID/io.

@@ -142,7 +142,8 @@ std::vector<ProcessSample> Collector::read_processes_from_proc() {
   std::vector<ProcessSample> out;
   const std::uint64_t suspended = suspended_ns_now();
   for (std::int32_t pid : proc_.list_pids())
-    if (auto p = proc_.read_process(pid)) out.push_back(sample_from_proc(*p, suspended));
+    if (auto p = proc_.read_process(pid, clock_ns(CLOCK_BOOTTIME)))
+      out.push_back(sample_from_proc(*p, suspended));
   return out;
 }
 
@@ -182,7 +183,7 @@ void Collector::add_processes_the_iterator_missed(std::vector<ProcessSample>& pr
   bool have_suspended = false;
   for (std::int32_t pid : proc_.list_pids()) {
     if (seen.count(pid)) continue;
-    auto p = proc_.read_process(pid);
+    auto p = proc_.read_process(pid, clock_ns(CLOCK_BOOTTIME));
     if (!p) continue;  // exited since the iterator ran
     if (!have_suspended) {
       suspended = suspended_ns_now();

@@ -227,6 +227,21 @@ bool has_controller(std::string_view list, std::string_view name) {
 
 }  // namespace
 
+// Time blocked, as the BPF iterator defines it: lifetime - on-CPU -
+// run-queue wait (schedstat's first two fields). The start is in clock
+// ticks (10 ms at USER_HZ 100), a constant error that cancels in the
+// interval's delta.
+std::optional<std::uint64_t> ProcReader::off_cpu_ns(const ProcProcess& task,
+                                                    std::uint64_t start_ticks,
+                                                    std::uint64_t boot_now_ns) const {
+  const auto runtime = task.counters.get(Counter::RuntimeNs);
+  const auto delay = task.counters.get(Counter::RunqWaitNs);
+  if (!boot_now_ns || !runtime || !delay) return std::nullopt;
+  const std::uint64_t start = ticks_to_ns(start_ticks, ticks_per_sec_);
+  const std::uint64_t age = boot_now_ns > start ? boot_now_ns - start : 0;
+  return age > *runtime + *delay ? age - *runtime - *delay : 0;
+}
+
 ProcReader::ProcReader(std::filesystem::path proc_root, std::filesystem::path etc_passwd)
     : root_(std::move(proc_root)), passwd_(std::move(etc_passwd)) {
   ticks_per_sec_ = ::sysconf(_SC_CLK_TCK);
@@ -254,7 +269,8 @@ std::vector<std::int32_t> ProcReader::list_pids() const {
   return pids;
 }
 
-std::optional<ProcProcess> ProcReader::read_process(std::int32_t pid) const {
+std::optional<ProcProcess> ProcReader::read_process(std::int32_t pid,
+                                                    std::uint64_t boot_now_ns) const {
   const auto dir = root_ / std::to_string(pid);
   const auto stat = read_file(dir / "stat", kMaxTextFile);
   if (!stat) return std::nullopt;
@@ -277,6 +293,8 @@ std::optional<ProcProcess> ProcReader::read_process(std::int32_t pid) const {
   std::error_code ec;
   if (p->num_threads <= 1 || !std::filesystem::is_directory(tasks, ec)) {
     if (const auto sched = read_file(dir / "schedstat", kMaxTextFile)) parse_schedstat(*sched, *p);
+    if (const auto off = off_cpu_ns(*p, p->start_ticks, boot_now_ns))
+      p->counters.set(Counter::OffCpuNs, *off);
     // Readable only by the owner (ptrace access mode) or root; when it is
     // not readable the byte counters stay absent rather than zero.
     auto io = read_file(tasks / std::to_string(pid) / "io", kMaxTextFile);
@@ -296,9 +314,16 @@ std::optional<ProcProcess> ProcReader::read_process(std::int32_t pid) const {
       if (const auto io = read_file(task.path() / "io", kMaxTextFile)) parse_io(*io, one);
       for (Counter c : kPerTask)
         if (const auto v = one.counters.get(c)) sum.add(c, *v);
+      if (!boot_now_ns) continue;
+      // Each thread's own start: a thread lives shorter than its process.
+      const auto tstat = read_file(task.path() / "stat", kMaxTextFile);
+      const auto t = tstat ? parse_stat(*tstat, pid, ticks_per_sec_) : std::nullopt;
+      if (const auto off = t ? off_cpu_ns(one, t->start_ticks, boot_now_ns) : std::nullopt)
+        sum.add(Counter::OffCpuNs, *off);
     }
     for (Counter c : kPerTask)
       if (const auto v = sum.get(c)) p->counters.set(c, *v);
+    if (const auto v = sum.get(Counter::OffCpuNs)) p->counters.set(Counter::OffCpuNs, *v);
   }
   return p;
 }

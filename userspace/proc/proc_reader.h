@@ -17,14 +17,16 @@ namespace pw {
 struct ProcProcess {
   std::int32_t pid = 0;
   std::int32_t ppid = 0;
-  std::uint32_t uid = 0;      // real uid (Status "Uid:" first column)
-  std::string comm;           // from /proc/PID/stat, between the outer parens
+  std::uint32_t uid = 0;  // real uid (Status "Uid:" first column)
+  std::string comm;       // from /proc/PID/stat, between the outer parens
   char state = '?';
   std::uint32_t num_threads = 0;
   std::uint64_t start_ticks = 0;  // field 22 of stat: clock ticks after boot
   bool kernel_thread = false;     // PF_KTHREAD in stat flags
-  CounterSet counters;            // runtime (schedstat), utime/stime, faults,
-                                  // ctx switches (status), read/write bytes (io)
+  CounterSet counters;            // runtime and run-queue wait (schedstat),
+                                  // utime/stime, faults, ctx switches (status),
+                                  // read/write bytes (io), off-CPU (derived),
+                                  // summed over the threads' task/* files
 };
 
 class ProcReader {
@@ -36,7 +38,9 @@ class ProcReader {
   std::vector<std::int32_t> list_pids() const;
 
   // nullopt if the process vanished or its files are unreadable/malformed.
-  std::optional<ProcProcess> read_process(std::int32_t pid) const;
+  // boot_now_ns: CLOCK_BOOTTIME now, the clock of /proc's start times;
+  // given, off-CPU time is derived per thread (0: left absent).
+  std::optional<ProcProcess> read_process(std::int32_t pid, std::uint64_t boot_now_ns = 0) const;
 
   // argv joined by single spaces, control bytes kept as is (the view
   // escapes them). Empty for kernel threads and zombies.
@@ -55,6 +59,9 @@ class ProcReader {
   const std::filesystem::path& root() const { return root_; }
 
  private:
+  std::optional<std::uint64_t> off_cpu_ns(const ProcProcess& task, std::uint64_t start_ticks,
+                                          std::uint64_t boot_now_ns) const;
+
   std::filesystem::path root_;
   std::filesystem::path passwd_;
   std::unordered_map<std::uint32_t, std::string> users_;
