@@ -31,7 +31,10 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/* Starts a run-queue wait of t now. */
+/* Starts a run-queue wait of t now. From sched_wakeup this runs in the
+ * waker's context, but under t's run-queue lock (ttwu_do_activate(),
+ * ttwu_runnable()), as does t's switch-in: the plain store cannot race
+ * with the switch-in that reads and clears it. */
 static __always_inline void stamp_queued(struct task_struct *t)
 {
 	struct pw_task_stats *s = pw_thread_stats(t);
