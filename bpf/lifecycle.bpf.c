@@ -166,7 +166,9 @@ static __always_inline void fold_into_leader(struct task_struct *p, struct pw_ta
 	/* Storage IO of dead threads is kept here rather than read from
 	 * signal_struct, whose ioac also receives every reaped child's IO
 	 * (wait_task_zombie(), kernel/exit.c): reading it charged a child's
-	 * writes again to its parent, and to each ancestor in turn. */
+	 * writes again to its parent, and to each ancestor in turn. What the
+	 * thread reads or dirties after this tracepoint is not counted: rare,
+	 * as write_bytes is charged when write() dirties pages, not at close. */
 	if (bpf_core_field_exists(p->ioac)) {
 		__sync_fetch_and_add(&ls->dead_read_bytes, p->ioac.read_bytes);
 		__sync_fetch_and_add(&ls->dead_write_bytes, p->ioac.write_bytes);
