@@ -182,3 +182,25 @@ TEST(ProbeDegradation, BlockIoWithoutBlockIoStartTracesOwnersThroughBios) {
 
 }  // namespace
 }  // namespace pw::testing
+
+namespace pw::testing {
+namespace {
+
+TEST(ProbeDegradation, CountersOfADisabledProgramAreNotMeasuredAndTheRestStayExact) {
+  PW_REQUIRE_BPF();
+  CollectorOptions options;
+  options.probes.disabled_programs = {"net:on_tcp_retransmit_skb"};
+  Collector collector(options);
+  ASSERT_TRUE(collector.probes().has_network());
+  constexpr std::uint64_t kBytes = 4ULL << 20;
+  const std::string port = std::to_string(22000 + ::getpid() % 20000);
+  const TcpTransfer t = loopback_tcp_transfer(collector, port, kBytes);
+  const ProcessSample* tx = find_process(t.sample, t.client);
+  ASSERT_NE(tx, nullptr);
+  EXPECT_FALSE(tx->counters.has(Counter::TcpRetransmits));  // "-", not 0
+  EXPECT_EQ(tx->counters.get(Counter::NetTxBytes), kBytes);
+  EXPECT_EQ(tx->counters.get(Counter::TcpActiveOpens), 1u);
+}
+
+}  // namespace
+}  // namespace pw::testing

@@ -83,6 +83,10 @@ class CounterSet {
     present_.set(index(c));
   }
   void add(Counter c, std::uint64_t v) { set(c, get_or_zero(c) + v); }
+  void clear(Counter c) {
+    values_[index(c)] = 0;
+    present_.reset(index(c));
+  }
   std::optional<std::uint64_t> get(Counter c) const {
     if (!present_.test(index(c))) return std::nullopt;
     return values_[index(c)];
