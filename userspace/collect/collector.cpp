@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "collect/probe_states.h"
+#include "collect/program_counters.h"
 #include "common/log.h"
 
 namespace pw {
@@ -36,6 +37,7 @@ Collector::Collector(const CollectorOptions& options)
   decode_.net_measured = probes_.has_network();
   decode_.memsys_measured = probes_.has_memory();
   decode_.keep_threads = options.keep_threads;
+  unmeasured_ = counters_without_program(probes_);
   hostname_ = host_name();
   set_bpf_stats(options.bpf_stats);
 }
@@ -305,7 +307,13 @@ Sample Collector::collect() {
   }
   pending_exits_.clear();
   merge_kernel_maps(s.processes);
-  for (auto& p : s.processes) enrich(p);
+  for (auto& p : s.processes) {
+    for (Counter c : unmeasured_) {
+      p.counters.clear(c);
+      for (auto& t : p.threads) t.counters.clear(c);
+    }
+    enrich(p);
+  }
   // Forget enrichment of processes that are gone.
   std::erase_if(enrichment_, [](const auto& kv) { return !kv.second.seen; });
 

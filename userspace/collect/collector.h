@@ -81,6 +81,8 @@ class Collector {
   DecodeOptions decode_;
   std::size_t last_process_count_ = 0;  // capacity hint for the next pass
   std::vector<char> socket_buffer_;
+  // Counters whose programs the kernel refused or the user disabled.
+  std::vector<Counter> unmeasured_;
   DeviceNames device_names_;
   std::vector<LifecycleEvent> pending_events_;
   std::vector<ProcessSample> pending_exits_;
