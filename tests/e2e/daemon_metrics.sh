@@ -16,12 +16,14 @@ daemon=""
 cleanup() { [[ -z $daemon ]] || kill "$daemon" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-# Bad --listen values are usage errors, before anything is loaded.
+# Bad --listen values are usage errors, before anything is loaded; a name
+# that does not resolve is one.
 set +e
-msg=$("$PROCWATCH" daemon --listen localhost:80 2>&1 >/dev/null); rc=$?
+msg=$("$PROCWATCH" daemon --listen no-such-host.invalid:80 2>&1 >/dev/null); rc=$?
 set -e
-[[ $rc -eq 2 ]] || fail "--listen localhost:80 exited $rc"
-grep -q "numeric IPv4" <<< "$msg" || fail "--listen localhost:80 said: $msg"
+[[ $rc -eq 2 ]] || fail "--listen no-such-host.invalid:80 exited $rc"
+grep -q "cannot resolve 'no-such-host.invalid'" <<< "$msg" \
+  || fail "--listen no-such-host.invalid:80 said: $msg"
 
 port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 url="http://127.0.0.1:$port/metrics"
@@ -36,7 +38,8 @@ set -e
 [[ $(wc -l < "$work/nonroot.err") -eq 1 ]] && grep -q "needs root" "$work/nonroot.err" \
   || fail "as nobody: $(cat "$work/nonroot.err")"
 
-"$PROCWATCH" daemon --listen "127.0.0.1:$port" -d 0.5 2> "$work/daemon.err" &
+# A host name resolves (localhost: 127.0.0.1, as the log line below says).
+"$PROCWATCH" daemon --listen "localhost:$port" -d 0.5 2> "$work/daemon.err" &
 daemon=$!
 
 # Until the first sample it answers 503, before binding not at all.

@@ -105,11 +105,15 @@ json_check "$work/exact.json" "abs(doc['timestamp_ns'] - $ts_ns) < 1000"
 frame=$("$PROCWATCH" top --db "$work/rec.db" --at "@$exact" --once -b --limit 3)
 grep -q '^procwatch ' <<< "$frame" || fail "text frame missing"
 "$PROCWATCH" top --db "$work/rec.db" -n 2 --csv --fields pid,cpu_pct > "$work/two.csv"
-head -1 "$work/two.csv" | grep -q '^pid,cpu_pct' || fail "CSV header missing"
+# CSV frames start with their timestamp (two frames, two timestamps).
+head -1 "$work/two.csv" | grep -q '^timestamp_ns,pid,cpu_pct$' || fail "CSV header: $(head -1 "$work/two.csv")"
+[[ $(tail -n +2 "$work/two.csv" | cut -d, -f1 | sort -u | wc -l) == 2 ]] \
+  || fail "two CSV frames without two timestamps"
 set +e
 msg=$("$PROCWATCH" replay "$work/rec.db" 2>&1 < /dev/null); rc=$?
 set -e
-[[ $rc == 2 && $msg == *"needs a terminal"* ]] || fail "replay without a terminal: rc=$rc: $msg"
+[[ $rc == 2 && $msg == *"needs a terminal; for scripts use procwatch top --db FILE --once"* ]] \
+  || fail "replay without a terminal: rc=$rc: $msg"
 set +e
 msg=$("$PROCWATCH" top --db "$work/rec.db" --at 03:00:99 --once 2>&1); rc=$?
 set -e

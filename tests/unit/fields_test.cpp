@@ -216,8 +216,14 @@ TEST(FieldsTest, TextGettersFallBack) {
   RowFixture f;
   f.sample.uid = 1234;
   f.sample.comm = "kworker/0:1";
+  f.sample.kernel_thread = true;
   EXPECT_EQ(std::get<std::string>(get(FieldId::User, f.row())), "1234");  // no name
   EXPECT_EQ(std::get<std::string>(get(FieldId::Cmdline, f.row())), "[kworker/0:1]");
+  // Brackets are the kernel-thread convention: a user process without a
+  // captured command line (exited, a zombie, a thread row) shows its comm.
+  f.sample.kernel_thread = false;
+  f.sample.comm = "bash";
+  EXPECT_EQ(std::get<std::string>(get(FieldId::Cmdline, f.row())), "bash");
   EXPECT_TRUE(is_missing(get(FieldId::Cgroup, f.row())));
 
   f.sample.user = "alice";
@@ -268,8 +274,7 @@ TEST(FieldsConnections, NotMeasuredIsMissingNotZero) {
   ProcessRow r;
   r.sample = &sample;
   EXPECT_TRUE(is_missing(field(FieldId::Connections).get(r, 1.0)));
-  EXPECT_EQ(format_cell(field(FieldId::Connections), field(FieldId::Connections).get(r, 1.0)),
-            "-");
+  EXPECT_EQ(format_cell(field(FieldId::Connections), field(FieldId::Connections).get(r, 1.0)), "-");
   sample.counters.set(Counter::NetTxBytes, 0);  // measured, no sockets
   EXPECT_EQ(std::get<std::int64_t>(field(FieldId::Connections).get(r, 1.0)), 0);
   sample.connections.resize(3);

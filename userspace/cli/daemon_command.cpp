@@ -28,7 +28,8 @@ CLI::App* add_daemon_command(CLI::App& app, DaemonCommandOptions& o) {
   CLI::App* cmd = app.add_subcommand(
       "daemon", "Collect in the background and serve Prometheus metrics over HTTP (/metrics)");
   cmd->add_option("--listen", o.listen,
-                  "ADDRESS:PORT to serve on; :PORT or 0.0.0.0:PORT for every interface, "
+                  "ADDRESS:PORT to serve on (an address or a host name, resolved at start); "
+                  ":PORT or 0.0.0.0:PORT for every interface, "
                   "[::1]:PORT for IPv6")
       ->capture_default_str();
   cmd->add_option("-d,--interval", o.interval_s, "Seconds between collections")

@@ -58,8 +58,11 @@ int run_export_command(const ExportCommandOptions& o) {
   }
   std::signal(SIGPIPE, SIG_IGN);
   OutputFile out(o.output);
-  write_export(out.stream(), reader, e);
+  const std::uint64_t rows = write_export(out.stream(), reader, e);
   out.commit();
+  announce_output(out, std::to_string(rows) + " " + o.table + " rows of session " +
+                           std::to_string(reader.info().id) + " as " +
+                           (o.format == "json" ? "JSON Lines" : "CSV"));
   return 0;
 }
 

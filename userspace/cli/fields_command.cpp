@@ -1,5 +1,6 @@
 #include "cli/fields_command.h"
 
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -16,9 +17,19 @@ void write_field_list(std::ostream& out, bool json) {
     out << list.dump(2) << "\n";
     return;
   }
-  for (const auto& f : all_fields())
-    out << std::left << std::setw(22) << f.name << std::setw(9) << f.header << std::setw(5)
-        << f.unit << f.help << "\n";
+  // Each column as wide as its longest entry plus a space, so no name
+  // runs into the next column.
+  std::size_t name_w = 0, header_w = 0, unit_w = 0;
+  for (const auto& f : all_fields()) {
+    name_w = std::max(name_w, f.name.size());
+    header_w = std::max(header_w, f.header.size());
+    unit_w = std::max(unit_w, f.unit.size());
+  }
+  for (const auto& f : all_fields()) {
+    out << std::left << std::setw(static_cast<int>(name_w + 2)) << f.name
+        << std::setw(static_cast<int>(header_w + 2)) << f.header
+        << std::setw(static_cast<int>(unit_w + 2)) << f.unit << f.help << "\n";
+  }
 }
 
 CLI::App* add_fields_command(CLI::App& app, FieldsCommandOptions& options) {

@@ -1,8 +1,9 @@
 // procwatch's entry point: parse, run one subcommand, turn errors into one
 // sentence and an exit code. Everything else lives in procwatch_core.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "cli/analyze_command.h"
 #include "cli/daemon_command.h"
@@ -12,20 +13,74 @@
 #include "cli/record_command.h"
 #include "cli/replay_command.h"
 #include "cli/report_command.h"
-#include "cli/top_command.h"
 #include "cli/status_command.h"
+#include "cli/top_command.h"
 #include "cli/tree_command.h"
 #include "common/error.h"
 #include "common/log.h"
 
+namespace {
+
+// The documented exit code for every bad argument, whatever CLI11 calls it
+// (its own codes are 101-115): a service manager tells a typo (2, do not
+// restart) from a runtime failure (1) by it.
+constexpr int kUsageExit = 2;
+
+std::string subcommand_names(const CLI::App& app) {
+  std::string names;
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    if (!names.empty()) names += ", ";
+    names += sub->get_name();
+  }
+  return names;
+}
+
+// --help and --version exit 0 as CLI11 prints them; every parse error is
+// one line on stderr naming the subcommand, and exit code 2.
+int parse_error_exit(CLI::App& app, const CLI::ParseError& e) {
+  if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+  const CLI::App* sub = nullptr;
+  for (const CLI::App* s : app.get_subcommands({}))
+    if (s->parsed()) sub = s;
+  if (!sub) {
+    const std::vector<std::string> rest = app.remaining();
+    if (!rest.empty() && !rest.front().empty() && rest.front().front() != '-') {
+      std::cerr << "procwatch: unknown subcommand '" << rest.front()
+                << "'; the subcommands are: " << subcommand_names(app)
+                << " (procwatch --help describes them)\n";
+    } else if (dynamic_cast<const CLI::RequiredError*>(&e) && rest.empty()) {
+      std::cerr << "procwatch: give a subcommand: " << subcommand_names(app)
+                << " (procwatch --help describes them)\n";
+    } else if (dynamic_cast<const CLI::RequiredError*>(&e)) {
+      std::cerr << "procwatch: unknown option '" << rest.front()
+                << "' before the subcommand; a subcommand's options follow it (procwatch "
+                   "SUBCOMMAND --help lists them)\n";
+    } else {
+      std::cerr << "procwatch: " << e.what() << " (see procwatch --help)\n";
+    }
+    return kUsageExit;
+  }
+  const std::string name = "procwatch " + sub->get_name();
+  std::cerr << name << ": " << e.what() << " (see " << name << " --help)\n";
+  return kUsageExit;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  CLI::App app{"procwatch: per-process CPU, scheduler and lifecycle profiler built on eBPF"};
+  CLI::App app{
+      "procwatch: a per-process profiler for Linux built on eBPF.\n"
+      "Per process: CPU time and run-queue latency, off-CPU time, block IO (bytes, requests,\n"
+      "latency), network traffic and TCP connections, memory (RSS split, faults, mmap/brk,\n"
+      "OOM kills) and every fork, exec and exit. Live (top, tree), recorded (record, replay,\n"
+      "report, export), searched for memory leaks and anomalies (leaks, analyze), and served\n"
+      "to Prometheus with procwatch's own cost (daemon, status)."};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("procwatch ") + PROCWATCH_VERSION);
   int verbosity = 0;
   app.add_flag("-v,--verbose", verbosity, "More log output (-vv: libbpf's messages too)");
   app.parse_complete_callback([&verbosity] {
-    pw::set_log_level(verbosity >= 2 ? pw::LogLevel::Debug
+    pw::set_log_level(verbosity >= 2   ? pw::LogLevel::Debug
                       : verbosity == 1 ? pw::LogLevel::Info
                                        : pw::LogLevel::Warn);
   });
@@ -70,7 +125,7 @@ int main(int argc, char** argv) {
       return 0;
     }
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    return parse_error_exit(app, e);
   } catch (const pw::FatalError& e) {
     std::cerr << "procwatch: " << e.what() << "\n";
     return e.exit_code();

@@ -1,10 +1,13 @@
 #include "cli/output_file.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 
 #include "common/error.h"
+#include "common/time_text.h"
 
 namespace pw {
 
@@ -34,9 +37,17 @@ void OutputFile::commit() {
   file_.close();
   if (!file_) throw FatalError("writing " + tmp_ + " failed (disk full?)");
   std::error_code ec;
+  const auto bytes = std::filesystem::file_size(tmp_, ec);
+  size_ = ec ? 0 : static_cast<std::uint64_t>(bytes);
   std::filesystem::rename(tmp_, path_, ec);
   if (ec) throw FatalError("cannot rename " + tmp_ + " to " + path_ + ": " + ec.message());
   committed_ = true;
+}
+
+void announce_output(const OutputFile& out, const std::string& what) {
+  if (out.is_stdout() || !::isatty(STDERR_FILENO)) return;
+  std::fprintf(stderr, "procwatch: wrote %s to %s (%s)\n", what.c_str(), out.path().c_str(),
+               format_size_short(out.size()).c_str());
 }
 
 }  // namespace pw

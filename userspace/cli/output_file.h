@@ -3,6 +3,7 @@
 // run never leaves half a report where the last good one was.
 #pragma once
 
+#include <cstdint>
 #include <fstream>
 #include <ostream>
 #include <string>
@@ -21,12 +22,21 @@ class OutputFile {
   bool is_stdout() const { return path_.empty(); }
   // Flushes and renames into place; throws FatalError on a write error.
   void commit();
+  // After commit(): bytes in the file (0 for stdout).
+  std::uint64_t size() const { return size_; }
+  const std::string& path() const { return path_; }
 
  private:
   std::string path_;
   std::string tmp_;
   std::ofstream file_;
   bool committed_ = false;
+  std::uint64_t size_ = 0;
 };
+
+// After a committed file (not stdout), on a terminal only, as record's
+// closing line: "procwatch: wrote WHAT to PATH (1.2 MB)" on stderr. Scripts
+// (stderr not a terminal) see nothing.
+void announce_output(const OutputFile& out, const std::string& what);
 
 }  // namespace pw

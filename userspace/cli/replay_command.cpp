@@ -7,8 +7,8 @@
 
 #include "common/error.h"
 #include "common/time_text.h"
-#include "view/batch.h"
 #include "replay/replay_feed.h"
+#include "view/batch.h"
 #include "view/top_ui.h"
 
 namespace pw {
@@ -43,8 +43,15 @@ std::size_t sample_index_at(const SessionReader& reader, const std::string& at,
   return *index;
 }
 
-int run_recorded_top(const TopCommandOptions& o, const ViewOptions& view) {
+int run_recorded_top(const TopCommandOptions& o, const ViewOptions& view, bool replay) {
   if (o.threads) throw FatalError("-H: recordings do not keep per-thread rows", 2);
+  const bool batch = top_batch_mode(o);
+  if (!batch && (!::isatty(STDOUT_FILENO) || !::isatty(STDIN_FILENO)))
+    throw FatalError(replay ? "the replay view needs a terminal; for scripts use procwatch top "
+                              "--db FILE --once (or -n N, --json, --csv)"
+                            : "the replay view needs a terminal; use --once, -n N, --json or "
+                              "--csv for scripts",
+                     2);
   OpenSession s = open_recorded_session(o.db, o.session, o.at);
   SessionReader& reader = *s.reader;
   // Without --at: the second sample, the first with rates (as live top's
@@ -52,11 +59,7 @@ int run_recorded_top(const TopCommandOptions& o, const ViewOptions& view) {
   const std::size_t start = sample_index_at(reader, o.at, 1);
   const std::vector<std::string> notices = reader.info().notices;
 
-  const bool batch = o.once || o.iterations > 0 || o.batch || o.json || o.csv;
   if (!batch) {
-    if (!::isatty(STDOUT_FILENO) || !::isatty(STDIN_FILENO))
-      throw FatalError(
-          "the replay view needs a terminal; use --once, -n N, --json or --csv for scripts", 2);
     ReplayFeed feed(reader, start, notices);
     ViewOptions v = view;
     v.interval_s = static_cast<double>(reader.info().interval_ns) / 1e9;
@@ -64,14 +67,11 @@ int run_recorded_top(const TopCommandOptions& o, const ViewOptions& view) {
   }
 
   std::signal(SIGPIPE, SIG_IGN);
-  const BatchFormat format = o.json  ? BatchFormat::Json
-                             : o.csv ? BatchFormat::Csv
-                                     : BatchFormat::Text;
-  BatchWriter writer(std::cout, format, view);
+  BatchWriter writer(std::cout, top_batch_format(o), view, top_batch_options(o));
   // --once: one frame; -n N: N frames; otherwise to the end of the session.
-  const std::size_t frames = o.once             ? 1
-                             : o.iterations > 0 ? static_cast<std::size_t>(o.iterations)
-                                                : reader.size() - start;
+  const std::size_t frames = o.once         ? 1
+                             : o.iterations ? static_cast<std::size_t>(*o.iterations)
+                                            : reader.size() - start;
   for (std::size_t i = start; i < reader.size() && i - start < frames; ++i) {
     writer.write(reader.model_at(i), notices);
     std::cout.flush();
@@ -100,7 +100,7 @@ CLI::App* add_replay_command(CLI::App& app, ReplayCommandOptions& r) {
 }
 
 int run_replay_command(const ReplayCommandOptions& r) {
-  return run_recorded_top(r.top, top_view_options(r.top));
+  return run_recorded_top(r.top, top_view_options(r.top), /*replay=*/true);
 }
 
 }  // namespace pw

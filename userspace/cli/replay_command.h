@@ -20,8 +20,10 @@ CLI::App* add_replay_command(CLI::App& app, ReplayCommandOptions& options);
 int run_replay_command(const ReplayCommandOptions& options);
 
 // top --db: batch frames (--once, -n N, --json, --csv, -b) or the
-// interactive replay.
-int run_recorded_top(const TopCommandOptions& options, const ViewOptions& view);
+// interactive replay; `replay` for the replay subcommand (which has no
+// batch options: without a terminal it points to top --db).
+int run_recorded_top(const TopCommandOptions& options, const ViewOptions& view,
+                     bool replay = false);
 
 // A recording's session opened for reading, chosen as the commands do:
 // `session` if not 0; else the one whose samples span `at` (if given and

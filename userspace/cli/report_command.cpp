@@ -62,6 +62,9 @@ int run_report_command(const ReportCommandOptions& o) {
   else
     write_report_html(out.stream(), data);
   out.commit();
+  const std::string format = o.format == "html" ? "HTML" : o.format == "json" ? "JSON" : "CSV";
+  announce_output(out, "the " + format + " report of session " + std::to_string(reader.info().id) +
+                           " (" + std::to_string(data.samples) + " samples)");
   return 0;
 }
 

@@ -1,5 +1,6 @@
 #include "cli/top_command.h"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -31,7 +32,8 @@ ViewOptions top_view_options(const TopCommandOptions& o) {
   v.sort_descending = !o.ascending;
   // -p and -u are shorthands for the filter language of the live UI.
   if (!o.pids.empty()) {
-    if (o.pids.size() > 1) throw FatalError("-p: give one PID (use --tree -p PID for a subtree)", 2);
+    if (o.pids.size() > 1)
+      throw FatalError("-p: give one PID (use --tree -p PID for a subtree)", 2);
     v.filter = "pid=" + std::to_string(o.pids.front());
   } else if (!o.user.empty()) {
     v.filter = "user=" + o.user;
@@ -49,15 +51,37 @@ ViewOptions top_view_options(const TopCommandOptions& o) {
   if (!(o.interval_s >= 0.05 && o.interval_s <= 3600))
     throw FatalError("--interval must be between 0.05 and 3600 seconds", 2);
   v.interval_s = o.interval_s;
+  if (o.iterations && *o.iterations < 1)
+    throw FatalError("-n must be at least 1 (without -n, batch mode runs until interrupted)", 2);
+  if (o.width && *o.width < 0) throw FatalError("-w must be 0 (no limit) or more columns", 2);
   return v;
+}
+
+bool top_batch_mode(const TopCommandOptions& o) {
+  return o.once || o.iterations || o.batch || o.json || o.csv;
+}
+
+BatchFormat top_batch_format(const TopCommandOptions& o) {
+  return o.json ? BatchFormat::Json : o.csv ? BatchFormat::Csv : BatchFormat::Text;
+}
+
+BatchOptions top_batch_options(const TopCommandOptions& o) {
+  BatchOptions b;
+  b.csv_timestamp_column = true;
+  if (o.width) {
+    b.text_width = static_cast<std::size_t>(*o.width);
+  } else if (::isatty(STDOUT_FILENO)) {
+    winsize ws{};
+    if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) b.text_width = ws.ws_col;
+  }
+  return b;
 }
 
 namespace {
 
 int run_batch(ModelFeed& feed, const TopCommandOptions& o, const ViewOptions& view) {
-  const BatchFormat format = o.json ? BatchFormat::Json : o.csv ? BatchFormat::Csv : BatchFormat::Text;
-  BatchWriter writer(std::cout, format, view);
-  const int frames = o.once ? 1 : o.iterations;
+  BatchWriter writer(std::cout, top_batch_format(o), view, top_batch_options(o));
+  const int frames = o.once ? 1 : o.iterations.value_or(0);
   feed.next();  // baseline: rates need two samples
   for (int i = 0; !stop_requested() && (frames == 0 || i < frames); ++i) {
     wait_interval(feed, view.interval_s);
@@ -72,7 +96,8 @@ int run_batch(ModelFeed& feed, const TopCommandOptions& o, const ViewOptions& vi
 }  // namespace
 
 CLI::App* add_top_command(CLI::App& app, TopCommandOptions& o) {
-  CLI::App* top = app.add_subcommand("top", "Live per-process CPU and scheduler table (like top)");
+  CLI::App* top = app.add_subcommand(
+      "top", "Live per-process table (like top): CPU, run-queue latency, storage, network, memory");
   top->add_option("-d,--interval,--delay", o.interval_s, "Seconds between refreshes")
       ->capture_default_str();
   top->add_option("-n,--iterations", o.iterations, "Batch mode: print N frames, then exit");
@@ -97,6 +122,9 @@ CLI::App* add_top_command(CLI::App& app, TopCommandOptions& o) {
   top->add_flag("-H,--threads", o.threads, "One row per thread (like top -H)");
   top->add_flag("--no-kernel-threads", o.hide_kernel_threads, "Hide kernel threads");
   top->add_option("--limit", o.limit, "Batch mode: at most N rows per frame");
+  top->add_option("-w,--width", o.width,
+                  "Batch text: cut lines to N columns (default: the terminal's width on a "
+                  "terminal, else no limit; 0: no limit)");
   add_probe_options(*top, o.ringbuf_kib, o.no_scheduler, o.lifecycle_variant);
   add_budget_options(*top, o.budget);
   top->add_option("--db", o.db, "Show a recording (procwatch record) instead of the live system");
@@ -108,15 +136,18 @@ CLI::App* add_top_command(CLI::App& app, TopCommandOptions& o) {
 int run_top_command(const TopCommandOptions& o) {
   const ViewOptions view = top_view_options(o);
   if (!o.db.empty()) return run_recorded_top(o, view);
-  Collector collector(
-      live_collector_options(o.ringbuf_kib, o.no_scheduler, o.lifecycle_variant, o.threads));
+  const bool batch = top_batch_mode(o);
+  // Before any BPF work: a script without a terminal learns it at once.
+  if (!batch && (!::isatty(STDOUT_FILENO) || !::isatty(STDIN_FILENO)))
+    throw FatalError(
+        "the live view needs a terminal; use --once, -n N, --json or --csv for scripts", 2);
+  const CollectorOptions copts =
+      live_collector_options(o.ringbuf_kib, o.no_scheduler, o.lifecycle_variant, o.threads);
+  Collector collector(copts);
   LiveFeed feed(collector, o.threads);
   apply_budget_options(feed, o.budget);
   install_stop_signals();
-  const bool batch = o.once || o.iterations > 0 || o.batch || o.json || o.csv;
   if (batch) return run_batch(feed, o, view);
-  if (!::isatty(STDOUT_FILENO) || !::isatty(STDIN_FILENO))
-    throw FatalError("the live view needs a terminal; use --once, -n N, --json or --csv for scripts", 2);
   return run_top_ui(feed, view);
 }
 

@@ -202,9 +202,8 @@ void TaskRecordAggregator::add_record(const char* data) {
     add_task_counters(t.counters, r.counters);
     add_sched_counters(t.counters, r.sched);
     if (options_.sched_measured) {
-      std::uint64_t waits = 0;
-      for (auto b : r.runq_hist.buckets) waits += b;
-      t.counters.set(Counter::RunqWaits, waits);
+      add_hist(t.runq_hist, r.runq_hist);
+      t.counters.set(Counter::RunqWaits, t.runq_hist.total());
     }
     p.threads.push_back(std::move(t));
   }

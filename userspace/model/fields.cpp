@@ -79,13 +79,13 @@ const std::array kFields = {
     FieldDef{FieldId::Comm, "comm", "COMM", "", "kernel task name (15 bytes)", FieldKind::Text,
              FieldFormat::Plain, 16, true,
              [](const ProcessRow& r, double) -> FieldValue { return r.sample->comm; }},
-    FieldDef{FieldId::Cmdline, "cmdline", "COMMAND", "", "command line (comm if none)",
+    FieldDef{FieldId::Cmdline, "cmdline", "COMMAND", "", "command line ([comm] for kernel threads, else comm if none)",
              FieldKind::Text, FieldFormat::Plain, 30, true,
              [](const ProcessRow& r, double) -> FieldValue {
-               if (r.sample->cmdline.empty()) return "[" + r.sample->comm + "]";
+               if (r.sample->cmdline.empty()) return r.sample->kernel_thread ? "[" + r.sample->comm + "]" : r.sample->comm;
                return r.sample->cmdline;
              }},
-    FieldDef{FieldId::State, "state", "S", "", "R running, S sleeping, D disk wait, Z zombie, X exited",
+    FieldDef{FieldId::State, "state", "S", "", "R running, S sleeping, D disk wait, T stopped, I idle kernel thread, Z zombie, X exited",
              FieldKind::Text, FieldFormat::Plain, 1, true,
              [](const ProcessRow& r, double) -> FieldValue { return std::string(1, r.sample->state); }},
     FieldDef{FieldId::Threads, "threads", "THR", "", "number of threads", FieldKind::Integer,

@@ -27,6 +27,7 @@ struct ThreadSample {
   std::string comm;
   char state = '?';
   CounterSet counters;
+  Log2Histogram runq_hist;  // this thread's run-queue latency, ns (cumulative)
 };
 
 // Block IO of one process on one device (cumulative).
@@ -53,6 +54,9 @@ struct Connection {
 struct ProcessSample {
   ProcessKey key;
   std::int32_t ppid = 0;
+  // A thread row (top -H, threads_as_rows()): the process it belongs to;
+  // 0 for a process row.
+  std::int32_t tgid = 0;
   std::uint32_t uid = 0;
   std::string comm;             // kernel's 15-byte name; untrusted bytes
   std::string cmdline;          // argv joined with spaces; untrusted bytes; may be empty

@@ -18,6 +18,7 @@ Sample threads_as_rows(const Sample& sample) {
       const bool leader = t.tid == p.key.pid;
       row.key = {t.tid, leader ? p.key.start_ns : t.start_ns};
       row.ppid = leader ? p.ppid : p.key.pid;
+      row.tgid = p.key.pid;
       row.uid = p.uid;
       row.user = p.user;
       row.comm = t.comm;
@@ -27,6 +28,7 @@ Sample threads_as_rows(const Sample& sample) {
       row.num_threads = 1;
       row.kernel_thread = p.kernel_thread;
       row.counters = t.counters;
+      row.runq_hist = t.runq_hist;
       out.processes.push_back(std::move(row));
     }
   }

@@ -9,10 +9,11 @@ namespace pw {
 
 // Each process with threads becomes one row per thread: key (tid, thread
 // start), ppid = the process id for non-leader threads (so the tree view
-// nests threads under their main thread), counters of that thread only.
-// Per-process-only data (the latency histogram, counters of threads that
-// already exited) has no thread row: latency percentiles show as missing. Processes without thread
-// detail (exited ones) pass through unchanged.
+// nests threads under their main thread), tgid = the process id, counters
+// and run-queue latency histogram of that thread only. Per-process-only
+// data (counters of threads that already exited, block IO latency) has no
+// thread row. Processes without thread detail (exited ones) pass through
+// unchanged.
 Sample threads_as_rows(const Sample& sample);
 
 }  // namespace pw

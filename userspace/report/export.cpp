@@ -5,6 +5,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <unordered_map>
 #include <variant>
 
 #include "view/batch.h"
@@ -75,6 +76,52 @@ Value field_value(const FieldValue& v) {
   return std::monostate{};
 }
 
+// A wait(2) status as the two things it holds: the exit code of a process
+// that exited, the signal that ended one that was killed (the other is
+// empty); the raw word stays available as wait_status.
+void exit_columns(Row& row, const std::optional<std::uint32_t>& status) {
+  Value code, signal;
+  if (status) {
+    const std::uint32_t s = *status;
+    if ((s & 0x7f) == 0)
+      code = std::int64_t{(s >> 8) & 0xff};
+    else if ((s & 0x7f) != 0x7f)  // 0x7f: stopped, not an exit
+      signal = std::int64_t{s & 0x7f};
+  }
+  row.emplace_back("exit_code", code);
+  row.emplace_back("signal", signal);
+  row.emplace_back("wait_status", status ? Value(std::uint64_t{*status}) : Value());
+}
+
+struct KeyHash {
+  std::size_t operator()(const ProcessKey& k) const {
+    return std::hash<std::uint64_t>()(k.start_ns * 0x9e3779b97f4a7c15ULL ^
+                                      static_cast<std::uint32_t>(k.pid));
+  }
+};
+
+// Who is whose parent, as far as the recording tells: the kernel's exec
+// event does not carry the parent (only fork and exit do), so an exec row
+// takes it from the process table of its sample, else from the fork or
+// exit event of the same process.
+class ParentTable {
+ public:
+  void learn(const Sample& s) {
+    for (const ProcessSample& p : s.processes) parents_[p.key] = p.ppid;
+    for (const LifecycleEvent& e : s.events)
+      if (e.kind == LifecycleEvent::Kind::Fork || e.kind == LifecycleEvent::Kind::Exit)
+        parents_.try_emplace(e.key, e.ppid);
+  }
+  std::optional<std::int32_t> of(const ProcessKey& key) const {
+    const auto it = parents_.find(key);
+    if (it == parents_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  std::unordered_map<ProcessKey, std::int32_t, KeyHash> parents_;
+};
+
 bool wanted(const std::vector<std::int32_t>& pids, std::int32_t pid) {
   return pids.empty() || std::find(pids.begin(), pids.end(), pid) != pids.end();
 }
@@ -93,7 +140,7 @@ void raw_process_row(Row& row, const Sample& s, const ProcessSample& p) {
   row.emplace_back("state", std::string(1, p.state));
   row.emplace_back("threads", std::uint64_t{p.num_threads});
   row.emplace_back("kernel_thread", std::int64_t{p.kernel_thread ? 1 : 0});
-  row.emplace_back("exit_status", p.exit_status ? Value(std::uint64_t{*p.exit_status}) : Value());
+  exit_columns(row, p.exit_status);
   for (const CounterInfo& c : counter_infos()) {
     const auto v = p.counters.get(c.id);
     row.emplace_back(c.name, v ? Value(*v) : Value());
@@ -105,6 +152,7 @@ void raw_process_row(Row& row, const Sample& s, const ProcessSample& p) {
 std::uint64_t write_export(std::ostream& out, SampleSource& source, const ExportOptions& o) {
   RowWriter writer(out, o.format);
   Row row;
+  ParentTable parents;
   for (std::size_t i = 0; i < source.size(); ++i) {
     const std::uint64_t wall = source.time_at(i).wall_ns;
     if (o.from_wall_ns && wall < *o.from_wall_ns) continue;
@@ -138,21 +186,29 @@ std::uint64_t write_export(std::ostream& out, SampleSource& source, const Export
       }
       case ExportTable::Events: {
         const Sample& s = *source.load(i);
+        parents.learn(s);
         for (const LifecycleEvent& e : s.events) {
           if (!wanted(o.pids, e.key.pid)) continue;
+          Value ppid = std::int64_t{e.ppid};
+          if (e.kind == LifecycleEvent::Kind::Exec && e.ppid == 0) {
+            const std::optional<std::int32_t> known = parents.of(e.key);
+            ppid = known ? Value(std::int64_t{*known}) : Value();
+          }
           row = {{"sample_timestamp_ns", s.system.wall_ns},
                  {"ts_ns", e.ts_ns},
                  {"kind", std::string(event_kind_name(e.kind))},
                  {"pid", std::int64_t{e.key.pid}},
                  {"start_ns", e.key.start_ns},
-                 {"ppid", std::int64_t{e.ppid}},
+                 {"ppid", ppid},
                  {"comm", e.comm},
                  {"filename", e.filename},
-                 {"argv", e.argv},
-                 {"exit_status", e.exit_status ? Value(std::uint64_t{*e.exit_status}) : Value()},
-                 {"trigger_pid", e.trigger_pid ? Value(std::int64_t{e.trigger_pid}) : Value()},
-                 {"trigger_comm", e.trigger_comm},
-                 {"victim_rss_bytes", e.victim_rss_bytes ? Value(e.victim_rss_bytes) : Value()}};
+                 {"argv", e.argv}};
+          exit_columns(row, e.exit_status);
+          row.emplace_back("trigger_pid",
+                           e.trigger_pid ? Value(std::int64_t{e.trigger_pid}) : Value());
+          row.emplace_back("trigger_comm", e.trigger_comm);
+          row.emplace_back("victim_rss_bytes",
+                           e.victim_rss_bytes ? Value(e.victim_rss_bytes) : Value());
           writer.write(row);
         }
         break;

@@ -30,6 +30,12 @@ struct ExportOptions {
   std::optional<std::uint64_t> from_wall_ns, to_wall_ns;
 };
 
+// Exit status columns (processes and events): exit_code (a process that
+// exited: 0-255), signal (one that was killed: the signal number) and
+// wait_status (the raw wait(2) word: code << 8, or the signal | 0x80 if it
+// dumped core). An exec event's ppid, which the kernel's exec event does not
+// carry, comes from the sample's process table or the process's fork or exit
+// event; it is empty (null) when the recording does not tell.
 // Returns the rows written.
 std::uint64_t write_export(std::ostream& out, SampleSource& source, const ExportOptions& options);
 

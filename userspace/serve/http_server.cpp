@@ -2,12 +2,14 @@
 
 #include <arpa/inet.h>
 #include <httplib.h>
+#include <netdb.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <stdexcept>
 #include <thread>
 
@@ -32,6 +34,57 @@ bool is_ipv4(const std::string& host) {
 bool is_ipv6(const std::string& host) {
   in6_addr a{};
   return ::inet_pton(AF_INET6, host.c_str(), &a) == 1;
+}
+
+// A host name to one numeric address to bind: the first IPv4 address the
+// resolver gives (so "localhost" is 127.0.0.1, as the default), else the
+// first IPv6 one. The error is the resolver's reason.
+std::optional<std::string> resolve_host(const std::string& name, std::string* error) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_ADDRCONFIG;
+  addrinfo* list = nullptr;
+  int rc = ::getaddrinfo(name.c_str(), nullptr, &hints, &list);
+  if (rc == EAI_NONAME || rc == EAI_ADDRFAMILY || rc == EAI_NODATA) {
+    // AI_ADDRCONFIG hides loopback names on a host with only loopback up.
+    hints.ai_flags = 0;
+    rc = ::getaddrinfo(name.c_str(), nullptr, &hints, &list);
+  }
+  if (rc != 0) {
+    *error = rc == EAI_SYSTEM ? std::string(std::strerror(errno)) : ::gai_strerror(rc);
+    return std::nullopt;
+  }
+  std::optional<std::string> v4, v6;
+  for (const addrinfo* a = list; a; a = a->ai_next) {
+    char buf[INET6_ADDRSTRLEN] = {};
+    if (a->ai_family == AF_INET && !v4) {
+      const auto* sin = reinterpret_cast<const sockaddr_in*>(a->ai_addr);
+      if (::inet_ntop(AF_INET, &sin->sin_addr, buf, sizeof buf)) v4 = buf;
+    } else if (a->ai_family == AF_INET6 && !v6) {
+      const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(a->ai_addr);
+      if (::inet_ntop(AF_INET6, &sin6->sin6_addr, buf, sizeof buf)) v6 = buf;
+    }
+  }
+  ::freeaddrinfo(list);
+  if (v4) return v4;
+  if (v6) return v6;
+  *error = "no IPv4 or IPv6 address";
+  return std::nullopt;
+}
+
+bool looks_like_host_name(const std::string& host) {
+  if (host.empty() || host.size() > 253) return false;
+  bool letter = false;
+  for (const char c : host) {
+    if (c >= 'a' && c <= 'z')
+      letter = true;
+    else if (c >= 'A' && c <= 'Z')
+      letter = true;
+    else if (!((c >= '0' && c <= '9') || c == '-' || c == '.'))
+      return false;
+  }
+  return letter;  // "1.2.3" is a malformed address, not a name
 }
 
 std::optional<int> parse_port(std::string_view text) {
@@ -93,8 +146,17 @@ ParsedListenAddress parse_listen_address(std::string_view text) {
       return out;
     }
     if (!is_ipv4(host)) {
-      out.error = quoted + ": '" + host + "' is not a numeric IPv4 address";
-      return out;
+      if (!looks_like_host_name(host)) {
+        out.error = quoted + ": '" + host + "' is not an IPv4 address or a host name";
+        return out;
+      }
+      std::string why;
+      const std::optional<std::string> resolved = resolve_host(host, &why);
+      if (!resolved) {
+        out.error = quoted + ": cannot resolve '" + host + "': " + why;
+        return out;
+      }
+      host = *resolved;
     }
   }
   const std::optional<int> port = parse_port(port_text);

@@ -15,15 +15,16 @@
 namespace pw {
 
 struct ListenAddress {
-  std::string host;  // numeric IPv4 or IPv6 address, no brackets
+  std::string host;  // numeric IPv4 or IPv6 address (a name resolved), no brackets
   int port = 0;      // 0: any free port (see HttpServer::port())
   // "127.0.0.1:10464", "[::1]:10464"
   std::string text() const;
 };
 
-// ADDR:PORT, [IPV6]:PORT, or :PORT for every interface (IPv4 0.0.0.0).
-// Addresses are numeric: a name would make the bound address depend on
-// the resolver at boot. On failure, `error` is one sentence.
+// ADDR:PORT, [IPV6]:PORT, NAME:PORT, or :PORT for every interface (IPv4
+// 0.0.0.0). A host name is resolved once, here: to its first IPv4 address
+// ("localhost" is 127.0.0.1), else its first IPv6 one; `host` is then that
+// numeric address. On failure, `error` is one sentence.
 struct ParsedListenAddress {
   std::optional<ListenAddress> address;
   std::string error;

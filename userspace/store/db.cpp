@@ -1,7 +1,15 @@
 #include "store/db.h"
 
+#include <fcntl.h>
+#include <linux/magic.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <utility>
 
 namespace pw {
@@ -25,7 +33,100 @@ std::string file_uri(const std::filesystem::path& path, std::string_view query) 
   return uri;
 }
 
+// File systems that hold no regular files: creating one fails with ENOENT
+// or EACCES even for root, which alone would read as a missing directory
+// or a permission problem.
+const char* virtual_fs_name(const std::string& dir) {
+  struct statfs fs {};
+  if (::statfs(dir.c_str(), &fs) != 0) return nullptr;
+  switch (static_cast<unsigned long>(fs.f_type)) {
+    case PROC_SUPER_MAGIC:
+      return "proc";
+    case SYSFS_MAGIC:
+      return "sysfs";
+    case CGROUP_SUPER_MAGIC:
+    case CGROUP2_SUPER_MAGIC:
+      return "cgroup";
+    case DEBUGFS_MAGIC:
+      return "debugfs";
+    case TRACEFS_MAGIC:
+      return "tracefs";
+    case BPF_FS_MAGIC:
+      return "bpf";
+    case SECURITYFS_MAGIC:
+      return "securityfs";
+    case DEVPTS_SUPER_MAGIC:
+      return "devpts";
+    default:
+      return nullptr;
+  }
+}
+
+std::string errno_reason(int err, const std::string& dir) {
+  switch (err) {
+    case EROFS:
+      return dir + " is on a read-only file system";
+    case EACCES:
+    case EPERM:
+      return "permission denied: this user cannot create or write files in " + dir;
+    case ENOSPC:
+      return "no space left on the file system of " + dir;
+    case EDQUOT:
+      return "disk quota exceeded on the file system of " + dir;
+    case ENOENT:
+      return "the directory " + dir + " does not exist";
+    case ENOTDIR:
+      return dir + " is not a directory";
+    default:
+      return std::string(std::strerror(err));
+  }
+}
+
 }  // namespace
+
+std::optional<std::string> write_access_problem(const std::filesystem::path& path) {
+  const std::filesystem::path parent = path.parent_path();
+  const std::string dir = parent.empty() ? std::string(".") : parent.string();
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) {
+    const int err = errno;
+    if (err == ENOENT) return "the directory " + dir + " does not exist";
+    if (err == ENOTDIR) return "a part of " + dir + " is not a directory";
+    if (err == EACCES) return "permission denied: this user cannot reach " + dir;
+    return dir + ": " + std::strerror(err);
+  }
+  if (!S_ISDIR(st.st_mode)) return dir + " is not a directory";
+  if (const char* fs = virtual_fs_name(dir))
+    return dir + " is on the " + std::string(fs) +
+           " virtual file system, which holds no recordings";
+  struct statvfs vfs {};
+  if (::statvfs(dir.c_str(), &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+    return dir + " is on a read-only file system";
+  const std::string file = path.string();
+  struct stat fst {};
+  if (::stat(file.c_str(), &fst) == 0) {
+    if (S_ISDIR(fst.st_mode)) return file + " is a directory";
+    if (::access(file.c_str(), R_OK | W_OK) != 0) {
+      const int err = errno;
+      if (err == EACCES || err == EPERM) return "permission denied: this user cannot write " + file;
+      return errno_reason(err, dir);
+    }
+  }
+  // SQLite puts FILE-wal and FILE-shm beside the file: the directory must
+  // take new files even when the file exists.
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) return errno_reason(errno, dir);
+  if (::stat(file.c_str(), &fst) != 0) {
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      const int err = errno;
+      if (err == EEXIST) return std::nullopt;  // someone else just created it
+      return errno_reason(err, dir);
+    }
+    ::close(fd);
+    ::unlink(file.c_str());
+  }
+  return std::nullopt;
+}
 
 bool StoreError::disk_full() const { return sqlite_code_ == SQLITE_FULL; }
 
@@ -36,10 +137,19 @@ Database Database::open(const std::filesystem::path& path, Mode mode) {
   const int flags =
       SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX |
       (d.read_only_ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  const std::string uri = file_uri(path, d.read_only_ ? "mode=ro" : "mode=rwc");
+  // A reader must leave nothing beside a recording: without a -wal (no
+  // writer has it open) the file cannot change under us, and immutable
+  // keeps SQLite from creating the WAL index (-shm) and an empty -wal
+  // that a read-only connection could never remove.
+  std::error_code ec;
+  const bool wal_present = std::filesystem::exists(path.string() + "-wal", ec);
+  const char* query = !d.read_only_ ? "mode=rwc" : wal_present ? "mode=ro" : "mode=ro&immutable=1";
+  const std::string uri = file_uri(path, query);
   const int rc = sqlite3_open_v2(uri.c_str(), &d.db_, flags, nullptr);
   if (rc != SQLITE_OK) {
-    const std::string why = d.db_ ? sqlite3_errmsg(d.db_) : sqlite3_errstr(rc);
+    std::string why = d.db_ ? sqlite3_errmsg(d.db_) : sqlite3_errstr(rc);
+    if (!d.read_only_ && (rc & 0xff) == SQLITE_CANTOPEN)
+      if (const auto problem = write_access_problem(path)) why = *problem;
     throw StoreError(d.name_ + ": cannot open: " + why, rc & 0xff);
   }
   sqlite3_extended_result_codes(d.db_, 1);

@@ -33,10 +33,22 @@ class StoreError : public FatalError {
 
 class Statement;
 
+// Why a recording cannot be created or appended at `path` (the file, and
+// its -wal and -shm beside it), in words: "the directory /a/b does not
+// exist", "/mnt is on a read-only file system", "permission denied: ...";
+// nullopt when nothing stands in the way, as far as can be told without
+// writing. A missing file is probed by creating and removing it, so a
+// file system that refuses new files (/proc, /sys) is named too.
+std::optional<std::string> write_access_problem(const std::filesystem::path& path);
+
 class Database {
  public:
   enum class Mode : std::uint8_t {
-    ReadOnly,   // never creates or changes the file (nor its -wal / -shm)
+    // Never creates or changes the file. Without FILE-wal beside it (no
+    // writer has the file open, none was killed) it is opened immutable,
+    // so no FILE-wal or FILE-shm appears either; with one, SQLite reads it
+    // (a recording in progress) and may create FILE-shm if it is missing.
+    ReadOnly,
     ReadWrite,  // creates the file if missing
   };
 

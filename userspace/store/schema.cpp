@@ -290,6 +290,11 @@ void configure_for_writing(Database& db) {
 void verify_for_append(const std::filesystem::path& path) {
   const FileCheck check = check_file(path);
   reject(path, check, false);
+  // Before BPF is loaded and before SQLite says only "unable to open
+  // database file": a missing directory, permissions, a read-only or
+  // virtual file system.
+  if (const auto problem = write_access_problem(path))
+    throw StoreError(path.string() + ": cannot record here: " + *problem);
   if (check.kind == FileKind::Sqlite) {
     // Look before writing: nothing is changed in a file we refuse.
     Database ro = Database::open(path, Database::Mode::ReadOnly);

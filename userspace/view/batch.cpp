@@ -45,21 +45,29 @@ void write_text_frame(std::ostream& out, const Model& model, const ViewOptions& 
   }
   title += ", interval " + format_interval(model.interval_s());
 
-  out << sanitize_for_terminal(title, mode) << '\n'
-      << cpu_summary(model.system) << '\n'
-      << tasks_summary(model) << '\n'
-      << memory_summary(model) << '\n'
-      << events_summary(model.system) << '\n';
-  for (const std::string& n : notices) out << "Notice: " << sanitize_for_terminal(n, mode) << '\n';
+  // Every line is sanitized text; a width cuts it (code points, never
+  // inside a UTF-8 sequence) so a 2 KB command line does not wrap.
+  auto line = [&](std::string_view text) {
+    if (batch.text_width > 0 && display_width(text) > batch.text_width)
+      out << truncate_to_width(text, batch.text_width) << '\n';
+    else
+      out << text << '\n';
+  };
+  line(sanitize_for_terminal(title, mode));
+  line(cpu_summary(model.system));
+  line(tasks_summary(model));
+  line(memory_summary(model));
+  line(events_summary(model.system));
+  for (const std::string& n : notices) line("Notice: " + sanitize_for_terminal(n, mode));
   if (!table.filter_error.empty())
-    out << "Filter: " << sanitize_for_terminal(table.filter_error, mode) << '\n';
+    line("Filter: " + sanitize_for_terminal(table.filter_error, mode));
   out << '\n';
 
   const bool summed = opts.tree && opts.subtree_sums && opts.group == GroupBy::None;
   const ColumnLayout layout = make_layout(shown_fields(opts), summed ? sum_mark(mode) : "");
-  out << header_line(layout) << '\n';
+  line(header_line(layout));
   const double dt = model.interval_s();
-  for (const TableRow& row : table.rows) out << row_line(layout, row, dt, mode) << '\n';
+  for (const TableRow& row : table.rows) line(row_line(layout, row, dt, mode));
 }
 
 void write_json_frame(std::ostream& out, const Model& model, const ViewOptions& opts,

@@ -21,6 +21,7 @@ struct BatchOptions {
   int json_indent = -1;                 // < 0: one line per frame (JSON Lines)
   bool csv_header_every_frame = false;  // default: one header row per output
   bool csv_timestamp_column = false;    // prepend timestamp_ns so frames can be told apart
+  std::size_t text_width = 0;           // text: cut every line to this many columns; 0 = no limit
 };
 
 // Header block (time, host, interval, CPU, tasks, memory, events, notices),

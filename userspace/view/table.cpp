@@ -98,7 +98,8 @@ bool Filter::matches(const ProcessRow& row) const {
     case Kind::Invalid:
       return false;
     case Kind::Pid:
-      return p.key.pid == pid;
+      // A thread row (top -H) matches the process it belongs to.
+      return p.key.pid == pid || (p.tgid != 0 && p.tgid == pid);
     case Kind::User:
       return user_text(p) == text;
     case Kind::Comm:
@@ -128,21 +129,35 @@ Table build_table(const Model& model, const ViewOptions& opts) {
   }
 
   const double dt = model.interval_s();
+  const bool grouped = opts.group != GroupBy::None;
+  const bool tree = opts.tree && !grouped;
+  // In tree mode pid=N is a subtree: the process and all its descendants.
+  const bool pid_subtree = tree && filter.kind == Filter::Kind::Pid;
   std::vector<const ProcessRow*> visible;
   visible.reserve(model.processes.size());
   for (const ProcessRow& row : model.processes) {
     if (!opts.show_kernel_threads && row.sample->kernel_thread) continue;
     if (!opts.show_exited && row.exited_in_interval) continue;
-    if (!filter.matches(row)) continue;
+    if (!pid_subtree && !filter.matches(row)) continue;
     visible.push_back(&row);
+  }
+  if (pid_subtree) {
+    const ProcessForest forest = link_processes(visible);
+    std::vector<bool> keep(visible.size(), false);
+    for (std::size_t i = 0; i < visible.size(); ++i) {
+      if (keep[i] || !filter.matches(*visible[i])) continue;
+      for (const std::size_t j : subtree_of(forest, i)) keep[j] = true;
+    }
+    std::vector<const ProcessRow*> kept;
+    for (std::size_t i = 0; i < visible.size(); ++i)
+      if (keep[i]) kept.push_back(visible[i]);
+    visible = std::move(kept);
   }
 
   // Group and subtree rows compute only what is shown or sorted by.
   std::vector<FieldId> needed = shown_fields(opts);
   needed.push_back(opts.sort_by);
 
-  const bool grouped = opts.group != GroupBy::None;
-  const bool tree = opts.tree && !grouped;
   std::vector<TableRow> candidates;
   candidates.reserve(visible.size());
   if (grouped) {

@@ -18,7 +18,8 @@ namespace pw {
 
 // A parsed ViewOptions::filter.
 //   ""          everything
-//   pid=N       that process id
+//   pid=N       that process id (with its threads in top -H; in tree mode,
+//               with all its descendants)
 //   user=NAME   exact user name (or uid, for a uid without a name)
 //   comm=NAME   exact kernel task name
 //   anything    case-insensitive (ASCII) substring of comm, cmdline or user

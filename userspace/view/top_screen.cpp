@@ -89,12 +89,15 @@ std::vector<ScreenLine> header_lines(const ScreenInput& in, const Painter& p) {
 
 // The prompt with a fake cursor, or the message; keeps the end of a long
 // input visible since that is where the user types.
+// The prompt with a fake cursor, or the message; keeps the end of a long
+// input visible since that is where the user types. A default not yet
+// typed over is emphasized (it is what typing replaces).
 std::optional<ScreenLine> status_line(const TopState& st, const Painter& p, std::size_t width) {
   if (st.prompt != PromptKind::None) {
-    const std::string label = prompt_label(st.prompt);
-    std::string input = p.safe(st.input) + "_";
+    const std::string label = p.safe(prompt_label(st));
+    std::string input = p.safe(st.input);
     const std::size_t room = width > display_width(label) ? width - display_width(label) : 0;
-    const std::size_t w = display_width(input);
+    const std::size_t w = display_width(input) + 1;  // + the cursor
     if (w > room) {
       // Drop code points from the front until the rest fits.
       std::size_t drop = w - room, i = 0;
@@ -105,7 +108,13 @@ std::optional<ScreenLine> status_line(const TopState& st, const Painter& p, std:
       }
       input.erase(0, i);
     }
-    return p.safe_line(label + input, LineStyle::Status);
+    ScreenLine line = p.safe_line(label + input + "_", LineStyle::Status);
+    const std::size_t begin = display_width(label);
+    if (st.input_selected && !input.empty() && begin < width) {
+      line.accent_begin = begin;
+      line.accent_len = std::min(display_width(input), width - begin);
+    }
+    return line;
   }
   if (!st.message.empty()) return p.line(st.message, LineStyle::Status);
   return std::nullopt;
@@ -223,7 +232,10 @@ ScreenFrame render_top_screen(const ScreenInput& in, int width_in, int height_in
           make_layout(shown_fields(st.opts), summed ? sum_mark(in.text_mode) : "");
       std::vector<ColumnSpan> spans;
       ScreenLine col = p.safe_line(header_line(layout, &spans), LineStyle::ColumnHeader);
+      f.layout.header_row = static_cast<int>(f.lines.size());
       for (std::size_t i = 0; i < layout.columns.size() && i < spans.size(); ++i) {
+        if (spans[i].begin < width)
+          f.layout.columns.push_back({spans[i].begin, spans[i].width, layout.columns[i].def->id});
         if (layout.columns[i].def->id != st.opts.sort_by || spans[i].begin >= width) continue;
         col.accent_begin = spans[i].begin;
         col.accent_len = std::min(spans[i].width, width - spans[i].begin);
@@ -243,6 +255,9 @@ ScreenFrame render_top_screen(const ScreenInput& in, int width_in, int height_in
       }
       scroll = std::min(scroll, n > body ? n - body : 0);
       f.scroll = scroll;
+      f.layout.first_body_row = static_cast<int>(f.lines.size());
+      f.layout.scroll = scroll;
+      f.layout.body_rows = body;
 
       const double dt = in.model->interval_s();
       for (std::size_t i = scroll; i < n && f.lines.size() < avail; ++i) {

@@ -40,6 +40,7 @@ struct ScreenFrame {
   std::size_t help_scroll = 0;    // clamped to the help text
   std::size_t detail_scroll = 0;  // clamped to the detail view's text
   std::size_t self_scroll = 0;    // clamped to the self view's text
+  ScreenLayout layout;            // where the table's titles and rows are (the mouse)
 };
 
 struct ScreenInput {

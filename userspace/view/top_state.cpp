@@ -1,8 +1,11 @@
 #include "view/top_state.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
+#include <csignal>
 #include <cstdio>
+#include <utility>
 
 #include "model/fields.h"
 #include "view/view_presets.h"
@@ -40,9 +43,24 @@ std::string interval_text(double s) {
   return buf;
 }
 
+// `initial` is shown selected: Enter takes it, typing replaces it.
 void open_prompt(TopState& s, PromptKind kind, std::string initial) {
   s.prompt = kind;
   s.input = std::move(initial);
+  s.input_selected = !s.input.empty();
+}
+
+void close_prompt(TopState& s) {
+  s.prompt = PromptKind::None;
+  s.input.clear();
+  s.input_selected = false;
+}
+
+constexpr int kMinNice = -20;
+constexpr int kMaxNice = 19;
+
+std::string target_text(const ProcessAction& a) {
+  return "PID " + std::to_string(a.key.pid) + (a.comm.empty() ? "" : " (" + a.comm + ")");
 }
 
 // Moves the sort key to the neighbouring visible column.
@@ -62,11 +80,48 @@ void move_sort_column(TopState& s, int step) {
 KeyEffect apply_prompt(TopState& s) {
   const std::string text(trim(s.input));
   const PromptKind kind = s.prompt;
-  s.prompt = PromptKind::None;
-  s.input.clear();
+  close_prompt(s);
   switch (kind) {
     case PromptKind::None:
+    case PromptKind::Confirm:  // answered by prompt_key
       return KeyEffect::Redraw;
+    case PromptKind::Signal: {
+      if (!s.pending_action) return KeyEffect::Redraw;
+      if (text.empty()) {
+        s.pending_action.reset();
+        s.message = "no signal sent";
+        return KeyEffect::Redraw;
+      }
+      const int sig = parse_signal(text);
+      if (sig == 0) {
+        s.pending_action.reset();
+        s.message = "unknown signal '" + text +
+                    "': give a number (1-64) or a name (TERM, KILL, HUP, INT, STOP, CONT, ...)";
+        return KeyEffect::Redraw;
+      }
+      s.pending_action->signal = sig;
+      s.prompt = PromptKind::Confirm;
+      return KeyEffect::Redraw;
+    }
+    case PromptKind::Nice: {
+      if (!s.pending_action) return KeyEffect::Redraw;
+      int nice = 0;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), nice);
+      if (text.empty()) {
+        s.pending_action.reset();
+        s.message = "nice value unchanged";
+        return KeyEffect::Redraw;
+      }
+      if (ec != std::errc{} || end != text.data() + text.size() || nice < kMinNice ||
+          nice > kMaxNice) {
+        s.pending_action.reset();
+        s.message = "nice must be a whole number from -20 (most CPU) to 19 (least)";
+        return KeyEffect::Redraw;
+      }
+      s.pending_action->nice = nice;
+      s.prompt = PromptKind::Confirm;
+      return KeyEffect::Redraw;
+    }
     case PromptKind::Filter: {
       s.opts.filter = text;
       const Filter f = parse_filter(text);
@@ -152,11 +207,28 @@ void pop_code_point(std::string& s) {
   }
 }
 
+KeyEffect confirm_key(TopState& s, int key) {
+  close_prompt(s);
+  std::optional<ProcessAction> a = std::exchange(s.pending_action, std::nullopt);
+  if (!a) return KeyEffect::Redraw;
+  if (key == 'y' || key == 'Y') {
+    s.process_action = std::move(a);  // the shell carries it out
+    return KeyEffect::Redraw;
+  }
+  s.message = a->kind == ProcessAction::Kind::Signal ? "no signal sent" : "nice value unchanged";
+  return KeyEffect::Redraw;
+}
+
 KeyEffect prompt_key(TopState& s, int key) {
+  if (s.prompt == PromptKind::Confirm) return confirm_key(s, key);
   switch (key) {
     case kKeyEscape:
-      s.prompt = PromptKind::None;
-      s.input.clear();
+      close_prompt(s);
+      if (s.pending_action) {
+        s.message = s.pending_action->kind == ProcessAction::Kind::Signal ? "no signal sent"
+                                                                          : "nice value unchanged";
+        s.pending_action.reset();
+      }
       return KeyEffect::Redraw;
     case kKeyEnter:
     case '\r':
@@ -164,17 +236,35 @@ KeyEffect prompt_key(TopState& s, int key) {
     case kKeyBackspace:
     case 0x7f:
     case 0x08:
-      pop_code_point(s.input);
+      // Backspace on the selected default clears it, as on a selection.
+      if (s.input_selected)
+        s.input.clear();
+      else
+        pop_code_point(s.input);
+      s.input_selected = false;
       return KeyEffect::Redraw;
     case 0x15:  // Ctrl-U, as in a shell
       s.input.clear();
+      s.input_selected = false;
+      return KeyEffect::Redraw;
+    case kKeyRight:
+    case kKeyEnd:
+      // Keep the default and edit it.
+      if (!s.input_selected) return KeyEffect::None;
+      s.input_selected = false;
       return KeyEffect::Redraw;
     default:
       break;
   }
   const bool printable = key >= 0x20 && key != 0x7f && !(key >= 0x80 && key <= 0x9f) &&
                          key <= 0x10ffff && !(key >= 0xd800 && key <= 0xdfff);
-  if (!printable || s.input.size() + 4 > kMaxInputBytes) return KeyEffect::None;
+  if (!printable) return KeyEffect::None;
+  if (s.input_selected) {
+    // The first character typed replaces the shown default.
+    s.input.clear();
+    s.input_selected = false;
+  }
+  if (s.input.size() + 4 > kMaxInputBytes) return KeyEffect::None;
   append_utf8(s.input, static_cast<char32_t>(key));
   return KeyEffect::Redraw;
 }
@@ -305,14 +395,76 @@ std::string prompt_label(PromptKind kind) {
     case PromptKind::Sort:
       return "Sort by field: ";
     case PromptKind::Interval:
-      return "Refresh interval in seconds: ";
+      return "Refresh interval in seconds (" + interval_text(kMinIntervalS) + " to " +
+             interval_text(kMaxIntervalS) + "): ";
     case PromptKind::Time:
       return "Go to time (12:03:10, 2026-01-15 12:03:10, +5m, -30s): ";
+    case PromptKind::Signal:
+      return "Signal to send (number or name): ";
+    case PromptKind::Nice:
+      return "Nice value (-20 to 19): ";
+    case PromptKind::Confirm:
+      return "Really? (y/N) ";
   }
   return "";
 }
 
+std::string prompt_label(const TopState& s) {
+  if (!s.pending_action) return prompt_label(s.prompt);
+  const ProcessAction& a = *s.pending_action;
+  switch (s.prompt) {
+    case PromptKind::Signal:
+      return "Send which signal to " + target_text(a) + " (number or name; Esc cancels): ";
+    case PromptKind::Nice:
+      return "Renice " + target_text(a) + " to (-20 most CPU .. 19 least; Esc cancels): ";
+    case PromptKind::Confirm:
+      return a.kind == ProcessAction::Kind::Signal
+                 ? "Send " + signal_name(a.signal) + " (" + std::to_string(a.signal) + ") to " +
+                       target_text(a) + "? (y/N) "
+                 : "Renice " + target_text(a) + " to " + std::to_string(a.nice) + "? (y/N) ";
+    default:
+      return prompt_label(s.prompt);
+  }
+}
+
+namespace {
+
+constexpr std::array<std::pair<const char*, int>, 31> kSignals{{
+    {"HUP", SIGHUP},   {"INT", SIGINT},       {"QUIT", SIGQUIT}, {"ILL", SIGILL},
+    {"TRAP", SIGTRAP}, {"ABRT", SIGABRT},     {"BUS", SIGBUS},   {"FPE", SIGFPE},
+    {"KILL", SIGKILL}, {"USR1", SIGUSR1},     {"SEGV", SIGSEGV}, {"USR2", SIGUSR2},
+    {"PIPE", SIGPIPE}, {"ALRM", SIGALRM},     {"TERM", SIGTERM}, {"STKFLT", SIGSTKFLT},
+    {"CHLD", SIGCHLD}, {"CONT", SIGCONT},     {"STOP", SIGSTOP}, {"TSTP", SIGTSTP},
+    {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU},     {"URG", SIGURG},   {"XCPU", SIGXCPU},
+    {"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF}, {"WINCH", SIGWINCH},
+    {"IO", SIGIO},     {"PWR", SIGPWR},       {"SYS", SIGSYS},
+}};
+
+}  // namespace
+
+int parse_signal(std::string_view text) {
+  text = trim(text);
+  if (text.empty()) return 0;
+  if (text.front() >= '0' && text.front() <= '9') {
+    int n = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc{} || end != text.data() + text.size() || n < 1 || n > 64) return 0;
+    return n;
+  }
+  if (text.size() > 3 && iequals(text.substr(0, 3), "SIG")) text.remove_prefix(3);
+  for (const auto& [name, number] : kSignals)
+    if (iequals(text, name)) return number;
+  return 0;
+}
+
+std::string signal_name(int sig) {
+  for (const auto& [name, number] : kSignals)
+    if (number == sig) return std::string("SIG") + name;
+  return "signal " + std::to_string(sig);
+}
+
 KeyEffect handle_key(TopState& s, int key, const Table& table, std::size_t page_rows) {
+  if (key == kKeyIgnore) return KeyEffect::None;
   if (s.prompt != PromptKind::None) return prompt_key(s, key);
   const bool had_message = !s.message.empty();
   s.message.clear();
@@ -367,6 +519,40 @@ KeyEffect handle_key(TopState& s, int key, const Table& table, std::size_t page_
     case 's':
       open_prompt(s, PromptKind::Sort, std::string(field(s.opts.sort_by).name));
       return KeyEffect::Redraw;
+    case 'k':
+    case kKeyF(9):  // htop's kill key
+    case 'r': {
+      const bool renice = key == 'r';
+      if (s.replay) {
+        s.message = "k and r act on live processes; this is a recording";
+        return KeyEffect::Redraw;
+      }
+      if (n == 0) {
+        s.message = "no process selected";
+        return KeyEffect::Redraw;
+      }
+      const TableRow& row = table.rows[std::min(s.selected, n - 1)];
+      if (is_group_row(row)) {
+        s.message = "a group row is not one process; g until ungrouped, then select a process";
+        return KeyEffect::Redraw;
+      }
+      const ProcessSample& p = *row.row->sample;
+      if (row.row->exited_in_interval) {
+        s.message = "process " + std::to_string(p.key.pid) + " has exited";
+        return KeyEffect::Redraw;
+      }
+      ProcessAction a;
+      a.kind = renice ? ProcessAction::Kind::Renice : ProcessAction::Kind::Signal;
+      a.key = p.key;
+      a.comm = p.comm;
+      s.selected_key = p.key;  // the prompt is about this process, wherever it moves
+      s.pending_action = std::move(a);
+      if (renice)
+        open_prompt(s, PromptKind::Nice, "");
+      else
+        open_prompt(s, PromptKind::Signal, "TERM");
+      return KeyEffect::Redraw;
+    }
     case '/':
     case 'o':
       open_prompt(s, PromptKind::Filter, s.opts.filter);
@@ -447,6 +633,58 @@ KeyEffect handle_key(TopState& s, int key, const Table& table, std::size_t page_
   }
 }
 
+KeyEffect handle_mouse(TopState& s, const MouseEvent& m, const Table& table,
+                       const ScreenLayout& layout) {
+  if (s.prompt != PromptKind::None) return KeyEffect::None;
+  const bool wheel = m.kind == MouseEvent::Kind::WheelUp || m.kind == MouseEvent::Kind::WheelDown;
+  const bool up = m.kind == MouseEvent::Kind::WheelUp;
+  if (s.help || s.self_view || s.detail) {
+    if (!wheel) return KeyEffect::None;
+    std::size_t& scroll = s.help ? s.help_scroll : s.self_view ? s.self_scroll : s.detail_scroll;
+    scroll = up ? (scroll > kWheelRows ? scroll - kWheelRows : 0) : scroll + kWheelRows;
+    return KeyEffect::Redraw;
+  }
+  const std::size_t n = table.rows.size();
+  auto select = [&](std::size_t i) {
+    s.message.clear();
+    s.selected = std::min(i, n - 1);
+    s.selected_key = table.rows[s.selected].row->sample->key;
+    return KeyEffect::Redraw;
+  };
+  if (wheel) {
+    if (n == 0) return KeyEffect::None;
+    return select(up ? (s.selected > kWheelRows ? s.selected - kWheelRows : 0)
+                     : s.selected + kWheelRows);
+  }
+  if (m.kind != MouseEvent::Kind::Press || m.button != 0) return KeyEffect::None;
+  if (layout.header_row >= 0 && m.y == layout.header_row) {
+    const auto x = static_cast<std::size_t>(std::max(m.x, 0));
+    for (std::size_t i = 0; i < layout.columns.size(); ++i) {
+      const ScreenLayout::Column& c = layout.columns[i];
+      // A column owns the space after it; the last one the rest of the line.
+      const bool last = i + 1 == layout.columns.size();
+      if (x < c.begin || (!last && x > c.begin + c.width)) continue;
+      const FieldDef& f = field(c.field);
+      if (s.opts.sort_by == f.id) {
+        s.opts.sort_descending = !s.opts.sort_descending;
+      } else {
+        s.opts.sort_by = f.id;
+        s.opts.sort_descending = f.kind != FieldKind::Text;  // names A-Z, numbers largest first
+      }
+      s.message = "sorted by " + std::string(f.header) +
+                  (s.opts.sort_descending ? " desc" : " asc") + "; click again to reverse";
+      return KeyEffect::Rebuild;
+    }
+    return KeyEffect::None;
+  }
+  if (layout.first_body_row >= 0 && m.y >= layout.first_body_row) {
+    const auto offset = static_cast<std::size_t>(m.y - layout.first_body_row);
+    const std::size_t i = layout.scroll + offset;
+    if (offset < layout.body_rows && i < n) return select(i);
+  }
+  return KeyEffect::None;
+}
+
 void sync_selection(TopState& s, const Table& table) {
   const std::size_t n = table.rows.size();
   if (s.selected_key) {
@@ -484,8 +722,15 @@ std::vector<std::string> help_lines() {
       "                    event and CPU share, map occupancy, drops, CPU budget;",
       "                    Esc, q or O returns",
       "  d                 refresh interval in seconds",
+      "  k F9              send a signal to the selected process (default TERM;",
+      "                    asks to confirm)",
+      "  r                 renice the selected process (-20..19; asks to confirm)",
       "  Up Down PgUp PgDn move the selection; Home returns to the top",
+      "  mouse             click a column title to sort by it (again: reverse),",
+      "                    click a row to select it, wheel to scroll",
       "  Esc               cancel a prompt",
+      "  prompts           show their current value selected: Enter keeps it,",
+      "                    typing replaces it, Right or End edits it",
       "  Ctrl-L            redraw the screen",
       "",
       "Replay of a recording (procwatch replay, top --db)",

@@ -20,6 +20,8 @@
 
 #include "common/log.h"
 #include "feed/seekable_feed.h"
+#include "view/key_decoder.h"
+#include "view/process_action.h"
 #include "view/summary.h"
 #include "view/table.h"
 #include "view/top_screen.h"
@@ -36,7 +38,9 @@ constexpr auto kFirstRefreshDelay = std::chrono::milliseconds(200);
 constexpr int kPollMs = 100;
 
 volatile std::sig_atomic_t g_stop_ui = 0;
+volatile std::sig_atomic_t g_suspend_ui = 0;
 void on_stop_signal(int) { g_stop_ui = 1; }
+void on_suspend_signal(int) { g_suspend_ui = 1; }
 
 // Installs SIGINT/SIGTERM handlers for the UI's lifetime and restores the
 // previous ones: in cbreak mode Ctrl-C is a signal, and the terminal must be
@@ -45,15 +49,24 @@ class SignalGuard {
  public:
   SignalGuard() {
     g_stop_ui = 0;
+    g_suspend_ui = 0;
     struct sigaction sa {};
     sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int_);
     sigaction(SIGTERM, &sa, &old_term_);
+    // Ctrl-Z: the loop stops itself after switching the mouse off and
+    // restoring the terminal (curses would leave mouse reporting on in the
+    // shell). Installed before newterm(), so curses keeps its own away.
+    struct sigaction tstp {};
+    tstp.sa_handler = on_suspend_signal;
+    sigemptyset(&tstp.sa_mask);
+    sigaction(SIGTSTP, &tstp, &old_tstp_);
   }
   ~SignalGuard() {
     sigaction(SIGINT, &old_int_, nullptr);
     sigaction(SIGTERM, &old_term_, nullptr);
+    sigaction(SIGTSTP, &old_tstp_, nullptr);
   }
   SignalGuard(const SignalGuard&) = delete;
   SignalGuard& operator=(const SignalGuard&) = delete;
@@ -61,6 +74,7 @@ class SignalGuard {
  private:
   struct sigaction old_int_ {};
   struct sigaction old_term_ {};
+  struct sigaction old_tstp_ {};
 };
 
 // Log lines would scribble over the screen: keep them while curses runs,
@@ -114,9 +128,12 @@ class CursesSession {
     set_term(screen_);
     cbreak();
     noecho();
-    keypad(stdscr, TRUE);
+    // Raw input: KeyDecoder decodes every CSI/SS3 form a key can take
+    // (terminfo knows one per key, so ESC [ H or ESC [ 4 ~ would otherwise
+    // arrive as Escape, '[', 'H' and run commands), and the mouse.
+    keypad(stdscr, FALSE);
     curs_set(0);
-    set_escdelay(25);  // Esc cancels a prompt without a one-second lag
+    mouse(true);
     if (has_colors()) {
       start_color();
       use_default_colors();
@@ -127,8 +144,28 @@ class CursesSession {
   }
   ~CursesSession() {
     if (!screen_) return;
+    mouse(false);
     endwin();
     delscreen(screen_);
+  }
+
+  // Mouse reporting (clicks and wheel, SGR coordinates) on or off.
+  void mouse(bool on) {
+    std::fflush(stdout);
+    std::fputs(on ? kMouseOn : kMouseOff, stdout);
+    std::fflush(stdout);
+  }
+
+  // Ctrl-Z: give the terminal back, stop, and take it again on fg.
+  void suspend() {
+    mouse(false);
+    def_prog_mode();
+    endwin();
+    ::raise(SIGSTOP);
+    reset_prog_mode();
+    mouse(true);
+    clearok(curscr, TRUE);
+    refresh();
   }
   CursesSession(const CursesSession&) = delete;
   CursesSession& operator=(const CursesSession&) = delete;
@@ -198,43 +235,38 @@ void paint(const CursesSession& curses, const ScreenFrame& frame, int width) {
   refresh();
 }
 
-// Curses key codes to top_state's; std::nullopt for keys the UI handles
-// itself or ignores.
-std::optional<int> map_key(int rc, wint_t ch) {
-  if (rc == KEY_CODE_YES) {
-    switch (ch) {
-      case KEY_UP:
-        return kKeyUp;
-      case KEY_DOWN:
-        return kKeyDown;
-      case KEY_PPAGE:
-        return kKeyPageUp;
-      case KEY_NPAGE:
-        return kKeyPageDown;
-      case KEY_HOME:
-        return kKeyHome;
-      case KEY_END:
-        return kKeyEnd;
-      case KEY_BACKSPACE:
-        return kKeyBackspace;
-      case KEY_ENTER:
-        return kKeyEnter;
-      case KEY_F(1):
-        return kKeyF1;
-      case KEY_F(10):
-        return kKeyF10;
-      default:
-        return std::nullopt;
-    }
-  }
+// Curses key codes (KEY_RESIZE and whatever curses still decodes itself)
+// to top_state's; std::nullopt for keys the UI ignores.
+std::optional<int> map_curses_key(wint_t ch) {
   switch (ch) {
-    case '\r':
-      return kKeyEnter;
-    case 0x7f:
-    case 0x08:
+    case KEY_UP:
+      return kKeyUp;
+    case KEY_DOWN:
+      return kKeyDown;
+    case KEY_LEFT:
+      return kKeyLeft;
+    case KEY_RIGHT:
+      return kKeyRight;
+    case KEY_PPAGE:
+      return kKeyPageUp;
+    case KEY_NPAGE:
+      return kKeyPageDown;
+    case KEY_HOME:
+      return kKeyHome;
+    case KEY_END:
+      return kKeyEnd;
+    case KEY_BACKSPACE:
       return kKeyBackspace;
+    case KEY_ENTER:
+      return kKeyEnter;
+    case KEY_F(1):
+      return kKeyF1;
+    case KEY_F(9):
+      return kKeyF(9);
+    case KEY_F(10):
+      return kKeyF10;
     default:
-      return static_cast<int>(ch);
+      return std::nullopt;
   }
 }
 
@@ -317,6 +349,8 @@ int run_top_ui(ModelFeed& feed, ViewOptions opts) {
   Table table;
   std::vector<std::string> notices;
   ScreenFrame frame;
+  KeyDecoder decoder;
+  int width = 0, height = 0;
   auto next_refresh = Clock::now();  // first sample right away
   bool dirty = true;
 
@@ -360,7 +394,6 @@ int run_top_ui(ModelFeed& feed, ViewOptions opts) {
       }
     }
 
-    int width = 0, height = 0;
     getmaxyx(stdscr, height, width);
     if (dirty) {
       std::vector<std::string> shown_notices;
@@ -376,44 +409,73 @@ int run_top_ui(ModelFeed& feed, ViewOptions opts) {
       dirty = false;
     }
 
-    // Wait for a key, but not past the next refresh.
+    // Wait for a key, but not past the next refresh; the rest of an
+    // escape sequence gets a little longer.
     const auto until =
         std::chrono::duration_cast<std::chrono::milliseconds>(next_refresh - Clock::now()).count();
-    timeout(state.paused ? kPollMs : static_cast<int>(std::clamp<long long>(until, 0, kPollMs)));
+    int wait = state.paused ? kPollMs : static_cast<int>(std::clamp<long long>(until, 0, kPollMs));
+    if (decoder.pending()) wait = decoder.wait_ms();
+    timeout(wait);
     wint_t ch = 0;
     const int rc = get_wch(&ch);
-    if (rc == ERR) continue;  // timeout or a signal
-    if (rc == KEY_CODE_YES && ch == KEY_RESIZE) {
+    if (g_suspend_ui) {
+      g_suspend_ui = 0;
+      curses.suspend();
       dirty = true;
-      continue;
     }
-    if (rc == OK && ch == 0x0c) {  // Ctrl-L: repaint everything
+    std::vector<InputEvent> events;
+    if (rc == ERR) {
+      // Timeout or a signal: an Escape alone, or an unfinished sequence.
+      if (decoder.pending()) events = decoder.expire();
+      // A resize that curses noticed without reporting it.
+      int h = 0, w = 0;
+      getmaxyx(stdscr, h, w);
+      if (h != height || w != width) dirty = true;
+      if (events.empty()) continue;
+    } else if (rc == KEY_CODE_YES) {
+      if (ch == KEY_RESIZE) {
+        dirty = true;
+        continue;
+      }
+      if (const std::optional<int> k = map_curses_key(ch)) events.push_back(InputEvent::of_key(*k));
+    } else if (ch == 0x0c && !decoder.pending()) {  // Ctrl-L: repaint everything
       clearok(curscr, TRUE);
       dirty = true;
       continue;
+    } else {
+      decoder.feed(static_cast<char32_t>(ch), events);
     }
-    const std::optional<int> key = map_key(rc, ch);
-    if (!key) continue;
-    const double interval_before = state.opts.interval_s;
-    const bool was_paused = state.paused;
-    const bool was_self_view = state.self_view;
-    const KeyEffect effect = handle_key(state, *key, table, frame.body_rows);
-    if (state.self_view != was_self_view) feed.watch_self(state.self_view);
-    if (effect == KeyEffect::Rebuild) rebuild();
-    if (effect != KeyEffect::None) dirty = true;
-    if (replay && state.replay_action != ReplayAction::None) {
-      if (auto m = run_replay_action(*replay, state)) show(std::move(*m));
-      dirty = true;
+
+    for (const InputEvent& ev : events) {
+      const double interval_before = state.opts.interval_s;
+      const bool was_paused = state.paused;
+      const bool was_self_view = state.self_view;
+      const KeyEffect effect = ev.type == InputEvent::Type::Mouse
+                                   ? handle_mouse(state, ev.mouse, table, frame.layout)
+                                   : handle_key(state, ev.key, table, frame.body_rows);
+      if (state.self_view != was_self_view) feed.watch_self(state.self_view);
+      if (effect == KeyEffect::Rebuild) rebuild();
+      if (effect != KeyEffect::None) dirty = true;
+      if (state.process_action) {
+        // k / r confirmed: kill(2) or setpriority(2) now, and say what happened.
+        state.message = carry_out(*std::exchange(state.process_action, std::nullopt));
+        dirty = true;
+      }
+      if (replay && state.replay_action != ReplayAction::None) {
+        if (auto m = run_replay_action(*replay, state)) show(std::move(*m));
+        dirty = true;
+      }
+      if (replay && was_paused && !state.paused) {
+        // Playing from the end starts over; otherwise the next frame now.
+        if (replay->at_end()) show(replay->seek(0));
+        next_refresh = Clock::now();
+      }
+      if (state.opts.interval_s != interval_before && model && model->interval_s() > 0)
+        next_refresh = Clock::now() +
+                       std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                           state.opts.interval_s * feed.interval_scale()));
+      if (state.quit) break;
     }
-    if (replay && was_paused && !state.paused) {
-      // Playing from the end starts over; otherwise the next frame now.
-      if (replay->at_end()) show(replay->seek(0));
-      next_refresh = Clock::now();
-    }
-    if (state.opts.interval_s != interval_before && model && model->interval_s() > 0)
-      next_refresh =
-          Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
-                             state.opts.interval_s * feed.interval_scale()));
   }
   return 0;
 }
