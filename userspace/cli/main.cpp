@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/analyze_command.h"
+#include "cli/config_command.h"
 #include "cli/daemon_command.h"
 #include "cli/export_command.h"
 #include "cli/fields_command.h"
@@ -103,6 +104,8 @@ int main(int argc, char** argv) {
   CLI::App* status_cmd = pw::add_status_command(app, status);
   pw::DaemonCommandOptions daemon_opts;
   CLI::App* daemon_cmd = pw::add_daemon_command(app, daemon_opts);
+  pw::ConfigCommandOptions config_opts;
+  pw::ConfigCommand config_cmd = pw::add_config_command(app, config_opts);
   pw::AnalyzeCommandOptions analyze_opts;
   CLI::App* analyze_cmd = pw::add_analyze_command(app, analyze_opts);
   pw::LeaksCommandOptions leaks_opts;
@@ -118,6 +121,8 @@ int main(int argc, char** argv) {
     if (export_cmd->parsed()) return pw::run_export_command(export_opts);
     if (status_cmd->parsed()) return pw::run_status_command(status);
     if (daemon_cmd->parsed()) return pw::run_daemon_command(daemon_opts);
+    if (config_cmd.check->parsed())
+      return pw::run_config_check(config_opts, std::cout, std::cerr);
     if (analyze_cmd->parsed()) return pw::run_analyze_command(analyze_opts);
     if (leaks_cmd->parsed()) return pw::run_leaks_command(leaks_opts);
     if (fields_cmd->parsed()) {
