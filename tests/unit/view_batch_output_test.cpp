@@ -53,7 +53,7 @@ TEST(BatchOutput, TextLinesAreCutToTheWidth) {
     ASSERT_EQ(lines.size(), lines_of(unlimited.str()).size()) << "cut, not dropped or wrapped";
     for (const std::string& l : lines) EXPECT_LE(display_width(l), w) << l;
     bool java = false;
-    for (const std::string& l : lines) java |= l.find("java xxx") != std::string::npos;
+    for (const std::string& l : lines) java |= l.find("java") != std::string::npos;
     EXPECT_TRUE(java || w < 80) << "the row is still there, cut";
   }
 }

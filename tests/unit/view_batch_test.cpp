@@ -8,6 +8,7 @@
 
 #include "view/batch.h"
 #include "view/json_frame.h"
+#include "view/view_presets.h"
 #include "view_test_models.h"
 
 namespace pw {
@@ -109,11 +110,11 @@ TEST(ViewBatchTest, GoldenText) {
       "Events: 12.0/s, 3 dropped (+0 this interval)\n"
       "Notice: scheduler latency unavailable: test\n"
       "\n"
-      "    PID USER       THR S   CPU%  RQ50us  RQ99us  CSW/s   OFF%     TIME+ COMMAND\n"
-      "    100 www-data     4 R   50.0     1.5     2.0    120   25.0   1:05.50 nginx: master process\n"
-      "      1 root         1 S    1.0       -       -      5   99.0   0:05.01 /sbin/init\n"
-      "      2 root         1 S    0.0       -       -      -      -   0:00.00 [kthreadd]\n"
-      "   4242 averyver+   12 S    0.0       -       -      0    0.0   0:01.00 python3 -c 'print(1)'\n";
+      "    PID F  USER       THR S   CPU%  RQ50us  RQ99us  CSW/s   OFF%     TIME+ COMMAND\n"
+      "    100    www-data     4 R   50.0     1.5     2.0    120   25.0   1:05.50 nginx: master process\n"
+      "      1    root         1 S    1.0       -       -      5   99.0   0:05.01 /sbin/init\n"
+      "      2    root         1 S    0.0       -       -      -      -   0:00.00 [kthreadd]\n"
+      "   4242    averyver+   12 S    0.0       -       -      0    0.0   0:01.00 python3 -c 'print(1)'\n";
   // clang-format on
   EXPECT_EQ(text_of(m, o, {"scheduler latency unavailable: test"}), expected);
 }
@@ -329,6 +330,57 @@ TEST(ViewBatchTest, WriterSeparatesTextFramesAndWritesJsonLines) {
     ++n;
   }
   EXPECT_EQ(n, 2);
+}
+
+}  // namespace
+}  // namespace pw
+
+namespace pw {
+namespace {
+
+// The analyzer marks rows (ProcessRow::flags); every batch format shows the
+// mark under the field "flags", and a clean row shows nothing, not "-".
+TEST(ViewBatchTest, FlagsColumnInTextJsonAndCsv) {
+  TwoSamples s;
+  s.add({.pid = 7, .comm = "leaker", .cmdline = "leaker", .cpu_ns = kSec / 4});
+  s.add({.pid = 8, .comm = "steady", .cmdline = "steady", .cpu_ns = kSec / 8});
+  Model m = s.derive();
+  for (ProcessRow& r : m.processes)
+    if (r.sample->key.pid == 7) r.flags = "LA";
+  ViewOptions o;
+  o.fields = {FieldId::Pid, FieldId::Flags, FieldId::Comm};
+
+  std::ostringstream text;
+  write_text_frame(text, m, o, {});
+  EXPECT_NE(text.str().find("    PID F  COMM"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find("      7 LA leaker"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find("      8    steady"), std::string::npos) << text.str();
+
+  std::ostringstream json;
+  write_json_frame(json, m, o, {});
+  const nlohmann::json j = nlohmann::json::parse(json.str());
+  int seen = 0;
+  for (const auto& p : j["processes"]) {
+    if (p["pid"] == 7) EXPECT_EQ(p["flags"], "LA"), ++seen;
+    if (p["pid"] == 8) EXPECT_EQ(p["flags"], ""), ++seen;
+  }
+  EXPECT_EQ(seen, 2) << json.str();
+
+  std::ostringstream csv;
+  write_csv_header(csv, o);
+  write_csv_rows(csv, m, o);
+  EXPECT_NE(csv.str().find("pid,flags,comm\n"), std::string::npos) << csv.str();
+  EXPECT_NE(csv.str().find("7,LA,leaker\n"), std::string::npos) << csv.str();
+  EXPECT_NE(csv.str().find("8,,steady\n"), std::string::npos) << csv.str();
+}
+
+TEST(ViewBatchTest, EveryPresetShowsTheFlagsColumn) {
+  for (const ViewPresetDef& p : all_view_presets()) {
+    ViewOptions o;
+    apply_view_preset(o, p.id);
+    EXPECT_NE(std::find(o.fields.begin(), o.fields.end(), FieldId::Flags), o.fields.end())
+        << p.name;
+  }
 }
 
 }  // namespace

@@ -216,3 +216,30 @@ TEST(ViewDetailTest, GoneProcessAndAnySizeFit) {
 
 }  // namespace
 }  // namespace pw
+
+namespace pw {
+namespace {
+
+TEST(ViewDetailTest, ShowsTheEvidenceOfThisProcessFindingsOnly) {
+  const Model m = one_server().derive();
+  const ProcessRow* row = view_test::row_of(m, 4242);
+  ASSERT_NE(row, nullptr);
+  Finding mine;
+  mine.kind = Finding::Kind::Leak;
+  mine.detector = "leak";
+  mine.process = row->sample->key;
+  mine.evidence = "rss_anon grows 1.0 MiB/s over 30 s \x1b[31m";
+  Finding other = mine;
+  other.process = ProcessKey{.pid = 1, .start_ns = 1};
+  other.evidence = "someone else";
+  const std::vector<Finding> findings = {other, mine};
+  const auto lines = process_detail_lines(*row, m.interval_s(), TextMode::Utf8, findings);
+  EXPECT_TRUE(has_line_with(lines, "leak (leak): rss_anon grows 1.0 MiB/s over 30 s"));
+  EXPECT_FALSE(has_line_with(lines, "someone else"));
+  EXPECT_EQ(joined(lines).find('\x1b'), std::string::npos) << "evidence is sanitized";
+  EXPECT_FALSE(
+      has_line_with(process_detail_lines(*row, m.interval_s(), TextMode::Utf8), "Findings"));
+}
+
+}  // namespace
+}  // namespace pw

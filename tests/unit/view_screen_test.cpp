@@ -124,9 +124,9 @@ TEST(ViewScreenTest, TinyTerminalKeepsColumnTitlesAndARow) {
   ASSERT_EQ(f.lines.size(), 5u);
   EXPECT_EQ(f.lines[0].style, LineStyle::Title);
   EXPECT_EQ(f.lines[3].style, LineStyle::ColumnHeader);
-  EXPECT_EQ(f.lines[3].text, "    PID USER       T");
+  EXPECT_EQ(f.lines[3].text, "    PID F  USER     ");
   EXPECT_EQ(f.lines[4].style, LineStyle::Selected);
-  EXPECT_EQ(f.lines[4].text, "    100 www-data    ");
+  EXPECT_EQ(f.lines[4].text, "    100    www-data ");
   EXPECT_EQ(f.body_rows, 1u);
 }
 
@@ -142,7 +142,7 @@ TEST(ViewScreenTest, WideTerminalShowsHeaderNoticesAndAllRows) {
   const std::size_t notice = find_line(f, "scheduler latency unavailable");
   ASSERT_NE(notice, std::string::npos);
   EXPECT_EQ(f.lines[notice].style, LineStyle::Notice);
-  const std::size_t header = find_line(f, "    PID USER");
+  const std::size_t header = find_line(f, "    PID F  USER");
   ASSERT_NE(header, std::string::npos);
   EXPECT_EQ(f.lines[header].style, LineStyle::ColumnHeader);
   // The sort column's title is the accent.

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <optional>
 
+#include "analyze/analyzing_feed.h"
 #include "cli/live_session.h"
 #include "cli/replay_command.h"
 #include "collect/collector.h"
@@ -146,9 +147,12 @@ int run_top_command(const TopCommandOptions& o) {
   Collector collector(copts);
   LiveFeed feed(collector, o.threads);
   apply_budget_options(feed, o.budget);
+  // Every view reads flags and findings off the Model; the detectors cost
+  // well under a microsecond per process per interval, so they always run.
+  AnalyzingFeed analyzed(feed, live_analyzer_options());
   install_stop_signals();
-  if (batch) return run_batch(feed, o, view);
-  return run_top_ui(feed, view);
+  if (batch) return run_batch(analyzed, o, view);
+  return run_top_ui(analyzed, view);
 }
 
 }  // namespace pw

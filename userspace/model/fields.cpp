@@ -296,6 +296,13 @@ const std::array kFields = {
                const std::uint32_t sig = st & 0x7f;
                return std::int64_t{sig ? 128 + sig : (st >> 8) & 0xff};
              }},
+    // Empty (not missing) when analyzed and clean: "-" would read as "not
+    // measured", and a clean process is a result.
+    FieldDef{FieldId::Flags, "flags", "F", "",
+             "active findings of the detectors: L leak suspicion, A anomaly (see 'procwatch "
+             "analyze')",
+             FieldKind::Text, FieldFormat::Plain, 2, true,
+             [](const ProcessRow& r, double) -> FieldValue { return r.flags; }},
 };
 
 std::string human(double v, double base, const char* suffixes) {

@@ -72,6 +72,7 @@ enum class FieldId : std::uint16_t {
   StartNs,
   AgeS,
   ExitCode,
+  Flags,
 };
 
 // Missing (not measured, first frame) is monostate, never a silent zero.

@@ -221,11 +221,31 @@ std::vector<std::string> histogram_lines(const Log2Histogram& h, TextMode mode,
   return out;
 }
 
+namespace {
+
+// The evidence names the process (comm, command line): untrusted bytes.
+bool add_findings(std::vector<std::string>& out, const ProcessRow& row,
+                  std::span<const Finding> findings, TextMode mode) {
+  bool any = false;
+  for (const Finding& f : findings) {
+    if (!f.process || *f.process != row.sample->key) continue;
+    if (!any) out.emplace_back("Findings");
+    any = true;
+    out.push_back("  " + std::string(finding_kind_name(f.kind)) + " (" +
+                  sanitize_for_terminal(f.detector, mode) +
+                  "): " + sanitize_for_terminal(f.evidence, mode));
+  }
+  return any;
+}
+
+}  // namespace
+
 std::vector<std::string> process_detail_lines(const ProcessRow& row, double interval_s,
-                                              TextMode mode) {
+                                              TextMode mode, std::span<const Finding> findings) {
   std::vector<std::string> out;
   add_identity(out, row, interval_s, mode);
   out.emplace_back();
+  if (add_findings(out, row, findings, mode)) out.emplace_back();
   add_histogram(out, "Run-queue latency", "waits", row.runq_hist_delta, mode);
   out.emplace_back();
   add_histogram(out, "Block IO latency", "requests", row.io_hist_delta, mode);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -13,9 +14,12 @@
 
 namespace pw {
 
-// Sanitized for `mode`, not cut to any width.
+// Sanitized for `mode`, not cut to any width. `findings` are the Model's
+// (Model::findings); the ones about this process come first, with their
+// evidence, because they are why a person opened the view.
 std::vector<std::string> process_detail_lines(const ProcessRow& row, double interval_s,
-                                              TextMode mode);
+                                              TextMode mode,
+                                              std::span<const Finding> findings = {});
 
 // One line per log2 bucket from the lowest to the highest non-empty one,
 // "  [ 8.2 µs,  16 µs)  ████████  12", bars scaled to the fullest bucket.

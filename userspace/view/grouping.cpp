@@ -143,6 +143,7 @@ Aggregation aggregation(FieldId id) {
     case FieldId::StartNs:
     case FieldId::AgeS:
     case FieldId::ExitCode:
+    case FieldId::Flags:
       return Aggregation::Attribute;
   }
   return Aggregation::Attribute;

@@ -163,7 +163,7 @@ void render_detail(const ScreenInput& in, const Painter& p, std::size_t height, 
     body.emplace_back("process " + std::to_string(key.pid) +
                       " is gone (it exited before this refresh); Esc returns");
   else
-    body = process_detail_lines(*row, in.model->interval_s(), in.text_mode);
+    body = process_detail_lines(*row, in.model->interval_s(), in.text_mode, in.model->findings);
   f.detail_scroll = render_page(
       p,
       p.safe_line("procwatch process " + std::to_string(key.pid) + (st.paused ? " PAUSED" : "") +

@@ -5,12 +5,13 @@
 namespace pw {
 namespace {
 
-constexpr std::array kCpuFields = {FieldId::Pid,       FieldId::User,        FieldId::Threads,
-                                   FieldId::State,     FieldId::CpuPct,      FieldId::RunqP50Us,
-                                   FieldId::RunqP99Us, FieldId::CtxSwPerSec, FieldId::OffCpuPct,
-                                   FieldId::CpuTimeS,  FieldId::Cmdline};
+constexpr std::array kCpuFields = {FieldId::Pid,       FieldId::Flags,     FieldId::User,
+                                   FieldId::Threads,   FieldId::State,     FieldId::CpuPct,
+                                   FieldId::RunqP50Us, FieldId::RunqP99Us, FieldId::CtxSwPerSec,
+                                   FieldId::OffCpuPct, FieldId::CpuTimeS,  FieldId::Cmdline};
 
 constexpr std::array kIoFields = {FieldId::Pid,
+                                  FieldId::Flags,
                                   FieldId::User,
                                   FieldId::ReadBytesPerSec,
                                   FieldId::WriteBytesPerSec,
@@ -22,6 +23,7 @@ constexpr std::array kIoFields = {FieldId::Pid,
                                   FieldId::Cmdline};
 
 constexpr std::array kNetFields = {FieldId::Pid,
+                                   FieldId::Flags,
                                    FieldId::User,
                                    FieldId::NetRxBytesPerSec,
                                    FieldId::NetTxBytesPerSec,
@@ -34,6 +36,7 @@ constexpr std::array kNetFields = {FieldId::Pid,
                                    FieldId::Cmdline};
 
 constexpr std::array kMemFields = {FieldId::Pid,
+                                   FieldId::Flags,
                                    FieldId::User,
                                    FieldId::RssBytes,
                                    FieldId::RssAnonBytes,
