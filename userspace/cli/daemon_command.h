@@ -24,6 +24,7 @@ struct DaemonCommandOptions {
   bool no_scheduler = false;
   std::string lifecycle_variant = "auto";
   BudgetOptions budget;
+  std::string config_path;  // procwatch.toml; empty: built-in alert rules
 };
 
 CLI::App* add_daemon_command(CLI::App& app, DaemonCommandOptions& options);
