@@ -97,7 +97,7 @@ type = "pigeon"
   EXPECT_TRUE(has_error(r, "bad.toml:8:11: key 'rule[0].critcal': unknown key")) << all(r);
   EXPECT_TRUE(has_error(r, "bad.toml:9:")) << all(r);
   EXPECT_TRUE(has_error(r, "rule[0].match.cmdline_regex': bad regular expression")) << all(r);
-  EXPECT_TRUE(has_error(r, "bad.toml:10:1: key 'hook[0].to': a smtp hook needs 'to'")) << all(r);
+  EXPECT_TRUE(has_error(r, "bad.toml:10:1: key 'hook[0].to': a hook of type smtp needs 'to'")) << all(r);
   EXPECT_TRUE(has_error(r, "bad.toml:13:8: key 'hook[1].type': unknown hook type 'pigeon'"))
       << all(r);
   EXPECT_EQ(r.errors.size(), 6u) << all(r);

@@ -110,6 +110,8 @@ void RuleEngine::step(const RuleConfig& rule, Subject& s, double value, std::uin
       s.alert.state = AlertState::Resolved;
       s.alert.value = value;
       s.alert.ends_wall_ns = wall_ns;
+      s.alert.summary = rule.name + ": " + rule.field + " back to " + format_number(value) +
+                        (s.alert.comm.empty() ? std::string() : " (" + s.alert.comm + ")");
       out.push_back(s.alert);
     }
     return;
@@ -237,6 +239,10 @@ std::vector<Alert> RuleEngine::evaluate(const Model& model, std::uint64_t now_ns
       if (s.firing != Level::None) {
         s.alert.state = AlertState::Resolved;
         s.alert.ends_wall_ns = wall_ns;
+        s.alert.summary =
+            s.alert.rule + ": resolved, " +
+            (s.alert.process ? "the process is gone" : "no longer measured or found") +
+            (s.alert.comm.empty() ? std::string() : " (" + s.alert.comm + ")");
         out.push_back(s.alert);
       }
       it = subjects_.erase(it);

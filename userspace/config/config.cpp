@@ -1,11 +1,12 @@
 #include "config/config.h"
 
+#include <toml++/toml.h>
+
 #include <cctype>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "model/fields.h"
 
@@ -221,7 +222,7 @@ void parse_hook(Checker& c, const toml::table& t, std::size_t index, Config& cfg
     c.error(*t.get("type"), prefix + "type",
             "unknown hook type '" + h.type + "' (command, webhook, smtp, alertmanager, jsonl)");
   if (target && !t.get(target))
-    c.error(t, prefix + target, "a " + h.type + " hook needs '" + target + "'");
+    c.error(t, prefix + target, "a hook of type " + h.type + " needs '" + target + "'");
   for (const auto& [k, v] : t) {
     std::ostringstream s;
     if (auto str = v.value<std::string>())
