@@ -54,9 +54,9 @@ TEST(StoreSchema, CreatesCurrentVersion) {
   migrate(db);
   EXPECT_EQ(schema_version(db), kSchemaVersion);
   EXPECT_EQ(db.query_int("PRAGMA application_id"), kApplicationId);
-  EXPECT_EQ(table_names(db), (std::vector<std::string>{"alerts", "counters", "event_kinds",
-                                                       "events", "meta", "processes", "sample_data",
-                                                       "samples", "sessions", "strings"}));
+  EXPECT_EQ(table_names(db), (std::vector<std::string>{
+                                 "alerts", "counters", "event_kinds", "events", "findings", "meta",
+                                 "processes", "sample_data", "samples", "sessions", "strings"}));
   EXPECT_EQ(db.query_text("SELECT value FROM meta WHERE key = 'read_compat'"), "1");
   migrate(db);  // idempotent
   EXPECT_EQ(schema_version(db), kSchemaVersion);
@@ -88,18 +88,20 @@ TEST(StoreSchema, MigrationChainMechanics) {
   Database db = Database::open_memory();
   migrate(db);
   std::vector<Migration> steps(migrations().begin(), migrations().end());
-  steps.push_back({1, 2, "add a column",
+  ASSERT_EQ(schema_version(db), kSchemaVersion);
+  ASSERT_EQ(kSchemaVersion, 2);
+  steps.push_back({2, 3, "add a column",
                    [](Database& d) { d.exec("ALTER TABLE sessions ADD COLUMN note TEXT"); }});
-  steps.push_back({2, 3, "a step that fails", [](Database& d) {
+  steps.push_back({3, 4, "a step that fails", [](Database& d) {
                      d.exec("CREATE TABLE half_done(x)");
                      throw StoreError("step failed");
                    }});
-  EXPECT_EQ(error_of([&] { migrate(db, 3, steps); }), "step failed");
-  EXPECT_EQ(schema_version(db), 2);
+  EXPECT_EQ(error_of([&] { migrate(db, 4, steps); }), "step failed");
+  EXPECT_EQ(schema_version(db), 3);
   EXPECT_EQ(db.query_int("SELECT count(*) FROM pragma_table_info('sessions') WHERE name='note'"),
             1);
   EXPECT_EQ(db.query_int("SELECT count(*) FROM sqlite_schema WHERE name = 'half_done'"), 0);
-  // A database at version 2 is newer than this procwatch: not writable.
+  // A database at version 3 is newer than this procwatch: not writable.
   EXPECT_NE(error_of([&] { migrate(db); }).find("newer procwatch"), std::string::npos);
 }
 
@@ -191,11 +193,11 @@ TEST_F(BadFiles, NewerButReadableVersion) {
   std::filesystem::copy_file(kFixtureV1, path);
   {
     Database db = Database::open(path, Database::Mode::ReadWrite);
-    db.exec("PRAGMA user_version = 2");  // read_compat stays 1
+    db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion + 1));  // read_compat stays 1
   }
   const std::string before = read_file(path);
   Recording rec(path);  // reading works
-  EXPECT_EQ(rec.schema_version(), 2);
+  EXPECT_EQ(rec.schema_version(), kSchemaVersion + 1);
   EXPECT_NE(error_of([&] { open_for_append(path); }).find("record into a new file"),
             std::string::npos);
   EXPECT_EQ(read_file(path), before);

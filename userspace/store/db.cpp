@@ -265,6 +265,12 @@ Statement& Statement::bind(int i, std::int64_t v) {
   return *this;
 }
 
+Statement& Statement::bind(int i, double v) {
+  const int rc = sqlite3_bind_double(stmt_, i, v);
+  if (rc != SQLITE_OK) db_->fail("bind failed", rc);
+  return *this;
+}
+
 Statement& Statement::bind_text(int i, std::string_view v) {
   const int rc =
       sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
@@ -312,6 +318,8 @@ void Statement::reset() {
 bool Statement::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
 std::int64_t Statement::get_int(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+double Statement::get_double(int col) const { return sqlite3_column_double(stmt_, col); }
 
 std::string Statement::get_text(int col) const {
   const auto* p = sqlite3_column_blob(stmt_, col);

@@ -114,6 +114,7 @@ class Statement {
   Statement& bind(int i, std::uint64_t v) { return bind(i, static_cast<std::int64_t>(v)); }
   Statement& bind(int i, int v) { return bind(i, static_cast<std::int64_t>(v)); }
   Statement& bind(int i, std::uint32_t v) { return bind(i, static_cast<std::int64_t>(v)); }
+  Statement& bind(int i, double v);
   Statement& bind_text(int i, std::string_view v);
   Statement& bind_blob(int i, std::span<const std::uint8_t> v);
   Statement& bind_blob(int i, std::string_view bytes);
@@ -129,6 +130,7 @@ class Statement {
   bool is_null(int col) const;
   std::int64_t get_int(int col) const;
   std::uint64_t get_uint(int col) const { return static_cast<std::uint64_t>(get_int(col)); }
+  double get_double(int col) const;
   std::string get_text(int col) const;
   std::string_view get_blob(int col) const;  // valid until the next step()/reset()
 

@@ -127,6 +127,37 @@ void create_v1(Database& db) {
   db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
 }
 
+// Version 2: what the detectors found (userspace/analyze/). An added table
+// only, so read_compat stays 1: a version 1 reader ignores it.
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE findings(
+  session_id INTEGER NOT NULL REFERENCES sessions(id),
+  id INTEGER NOT NULL,                 -- unique within the session's analyzer run
+  kind TEXT NOT NULL,                  -- 'leak' or 'anomaly'
+  detector TEXT NOT NULL,              -- 'leak', 'spike', 'level_shift', ...
+  pid INTEGER,                         -- NULL: system-wide
+  start_ns INTEGER,                    -- the process's CLOCK_MONOTONIC start
+  comm TEXT NOT NULL,
+  identity TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  value REAL NOT NULL,
+  baseline REAL NOT NULL,
+  score REAL NOT NULL,
+  rate_per_s REAL NOT NULL,
+  confidence REAL NOT NULL,
+  window_s REAL NOT NULL,
+  limit_bytes INTEGER,
+  time_to_oom_s REAL,
+  start_wall_ns INTEGER NOT NULL,      -- CLOCK_REALTIME
+  end_wall_ns INTEGER NOT NULL,
+  active INTEGER NOT NULL,             -- 1: still held when the session ended
+  evidence TEXT NOT NULL,
+  PRIMARY KEY(session_id, id)
+) WITHOUT ROWID;
+)sql";
+
+void create_v2(Database& db) { db.exec(kSchemaV2); }
+
 bool has_tables(Database& db) { return db.query_int("SELECT count(*) FROM sqlite_schema") > 0; }
 
 std::int64_t application_id(Database& db) { return db.query_int("PRAGMA application_id"); }
@@ -179,8 +210,9 @@ int verify_ours(Database& db, bool writing) {
 }  // namespace
 
 std::span<const Migration> migrations() {
-  static const std::array<Migration, 1> steps{{
+  static const std::array<Migration, 2> steps{{
       {0, 1, "create the version 1 schema", create_v1},
+      {1, 2, "add the findings table", create_v2},
   }};
   return steps;
 }

@@ -24,7 +24,7 @@
 
 namespace pw {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 inline constexpr std::int32_t kApplicationId = 0x70774442;  // "pwDB"
 
 struct Migration {
