@@ -63,7 +63,7 @@ expect_error "cannot resolve 'no-such-host.invalid'" daemon --listen no-such-hos
 expect_error "is not ADDRESS:PORT" daemon --listen 10464
 
 # Without a subcommand, or with one that does not exist.
-expect_error "^procwatch: unknown subcommand 'bogus'; the subcommands are: top, fields, tree, record, replay, report, export, status, daemon, analyze, leaks" bogus
+expect_error "^procwatch: unknown subcommand 'bogus'; the subcommands are: top, fields, tree, record, replay, report, export, status, daemon, config, analyze, leaks" bogus
 expect_error "unknown subcommand 'bogus'" -v bogus
 expect_error "^procwatch: give a subcommand: top, "
 expect_error "^procwatch: unknown option '--bogus'" --bogus

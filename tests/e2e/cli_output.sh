@@ -53,7 +53,7 @@ PY
 "$PROCWATCH" top --db "$work/rec.db" -b -n 2 -w 60 > "$work/w60.txt"
 w=$(max_width "$work/w60.txt")
 ((w <= 60)) || fail "top -b -w 60 wrote lines of $w columns"
-grep -q "PID USER" "$work/w60.txt" || fail "top -b -w 60 lost the table"
+grep -Eq "PID +(F +)?USER" "$work/w60.txt" || fail "top -b -w 60 lost the table"
 "$PROCWATCH" top --db "$work/rec.db" -b -n 1 -w 0 > "$work/w0.txt"
 "$PROCWATCH" top --db "$work/rec.db" -b -n 1 > "$work/wdef.txt"
 cmp -s "$work/w0.txt" "$work/wdef.txt" || fail "no -w off a terminal should not cut lines"

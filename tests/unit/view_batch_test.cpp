@@ -361,8 +361,14 @@ TEST(ViewBatchTest, FlagsColumnInTextJsonAndCsv) {
   const nlohmann::json j = nlohmann::json::parse(json.str());
   int seen = 0;
   for (const auto& p : j["processes"]) {
-    if (p["pid"] == 7) EXPECT_EQ(p["flags"], "LA"), ++seen;
-    if (p["pid"] == 8) EXPECT_EQ(p["flags"], ""), ++seen;
+    if (p["pid"] == 7) {
+      EXPECT_EQ(p["flags"], "LA");
+      ++seen;
+    }
+    if (p["pid"] == 8) {
+      EXPECT_EQ(p["flags"], "");
+      ++seen;
+    }
   }
   EXPECT_EQ(seen, 2) << json.str();
 
