@@ -1,5 +1,6 @@
 #include "cli/config_command.h"
 
+#include "alert/hooks/hook.h"
 #include "config/config.h"
 
 namespace pw {
@@ -21,6 +22,14 @@ int run_config_check(const ConfigCommandOptions& options, std::ostream& out, std
     return 2;
   }
   const Config& c = *r.config;
+  std::vector<std::string> hook_errors;
+  for (const auto& h : c.hooks)
+    for (auto& e : check_hook_settings(h)) hook_errors.push_back(std::move(e));
+  if (!hook_errors.empty()) {
+    for (const auto& e : hook_errors) err << e << "\n";
+    err << options.file << ": " << hook_errors.size() << " error(s); the config is not valid\n";
+    return 2;
+  }
   out << options.file << ": valid\n"
       << "  daemon: interval " << c.daemon.interval_s << "s"
       << (c.daemon.listen.empty() ? "" : ", listen " + c.daemon.listen)

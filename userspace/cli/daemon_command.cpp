@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "alert/alert_daemon.h"
+#include "alert/hooks/hook_dispatcher.h"
 #include "collect/collector.h"
 #include "collect/live_feed.h"
 #include "common/error.h"
@@ -84,6 +85,14 @@ int run_daemon_command(const DaemonCommandOptions& o) {
     }
     config = std::move(*r.config);
   }
+  // Hooks are checked like the rest of the config: a bad one is exit 2.
+  if (!config.hooks.empty()) {
+    try {
+      set_notification_sink(make_hook_dispatcher(config.hooks));
+    } catch (const std::invalid_argument& e) {
+      throw FatalError(std::string("bad config:\n") + e.what(), 2);
+    }
+  }
   const ParsedListenAddress listen = parse_listen_address(o.listen);
   if (!listen.address) throw FatalError("--listen " + listen.error, 2);
   const CollectorOptions copts =
@@ -129,8 +138,8 @@ int run_daemon_command(const DaemonCommandOptions& o) {
     if (g_reload.exchange(false)) {
       if (o.config_path.empty())
         log_warn("SIGHUP: no --config to reload; keeping the built-in rules");
-      else
-        alerts.reload();
+      else if (alerts.reload())
+        reload_hook_dispatcher(alerts.config().hooks);
     }
     board.publish(next_model());
   }

@@ -175,6 +175,17 @@ std::shared_ptr<HookDispatcher> make_hook_dispatcher(const std::vector<HookConfi
   return std::make_shared<HookDispatcher>(std::move(entries));
 }
 
+bool reload_hook_dispatcher(const std::vector<HookConfig>& hooks) {
+  try {
+    set_notification_sink(hooks.empty() ? nullptr : make_hook_dispatcher(hooks));
+    log_info("hooks reloaded: " + std::to_string(hooks.size()));
+    return true;
+  } catch (const std::invalid_argument& e) {
+    log_warn(std::string("hooks reload: keeping the running hooks: ") + e.what());
+    return false;
+  }
+}
+
 std::shared_ptr<HookDispatcher> current_hook_dispatcher() {
   return std::dynamic_pointer_cast<HookDispatcher>(notification_sink());
 }

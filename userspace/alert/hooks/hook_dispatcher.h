@@ -66,6 +66,11 @@ class HookDispatcher final : public NotificationSink {
 // the sink: set_notification_sink(make_hook_dispatcher(new_config.hooks)).
 std::shared_ptr<HookDispatcher> make_hook_dispatcher(const std::vector<HookConfig>& hooks);
 
+// SIGHUP: builds the new hooks and swaps the sink; a hook that fails to
+// build is logged and the running dispatcher stays. The old dispatcher
+// drains (up to its deadline) when the last notify() holding it returns.
+bool reload_hook_dispatcher(const std::vector<HookConfig>& hooks);
+
 // The dispatcher set as the notification sink, if any (for /metrics).
 std::shared_ptr<HookDispatcher> current_hook_dispatcher();
 
