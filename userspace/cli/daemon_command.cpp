@@ -106,7 +106,10 @@ int run_daemon_command(const DaemonCommandOptions& o) {
   // Until the first sample /metrics answers 503.
   ModelBoard board;
   HttpServer server(*listen.address);
-  add_metrics_routes(server, board, {PROCWATCH_VERSION, host_name()});
+  add_metrics_routes(server, board, {PROCWATCH_VERSION, host_name(), [] {
+                       const auto d = current_hook_dispatcher();
+                       return d ? render_hook_metrics(d->status()) : std::string();
+                     }});
   server.start();
 
   Collector collector(copts);

@@ -6,7 +6,8 @@
 namespace pw {
 
 void add_metrics_routes(HttpServer& server, const ModelBoard& board, MetricsRoutesInfo info) {
-  server.get("/metrics", [&board, version = info.version](const HttpRequest&) {
+  server.get("/metrics", [&board, version = info.version,
+                          extra = info.extra_metrics](const HttpRequest&) {
     const ModelBoard::Snapshot snap = board.snapshot();
     HttpResponse r;
     if (!snap.model) {
@@ -20,6 +21,7 @@ void add_metrics_routes(HttpServer& server, const ModelBoard& board, MetricsRout
     context.last_counted_maps = snap.counted_maps.get();
     r.content_type = std::string(kPrometheusContentType);
     r.body = render_prometheus(*snap.model, context);
+    if (extra) r.body += extra();
     return r;
   });
   const std::string index = "procwatch " + info.version + " daemon on " +

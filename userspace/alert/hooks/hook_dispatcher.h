@@ -71,6 +71,10 @@ std::shared_ptr<HookDispatcher> make_hook_dispatcher(const std::vector<HookConfi
 // drains (up to its deadline) when the last notify() holding it returns.
 bool reload_hook_dispatcher(const std::vector<HookConfig>& hooks);
 
+// procwatch_hook_notifications_total{hook,result} (sent, failed, retried,
+// dropped) and procwatch_hook_last_success_timestamp_seconds{hook}.
+std::string render_hook_metrics(const std::vector<HookStatus>& status);
+
 // The dispatcher set as the notification sink, if any (for /metrics).
 std::shared_ptr<HookDispatcher> current_hook_dispatcher();
 
