@@ -147,3 +147,32 @@ TEST(AlertHooksWebhook, RateLimitDropsTheExcess) {
 
 }  // namespace
 }  // namespace pw
+
+namespace pw {
+namespace {
+
+// A hook stuck in a long backoff must not hold the daemon's shutdown past
+// the drain deadline; a hang here times the test out.
+TEST(AlertHooksWebhook, DestructionStopsALongBackoffAtTheDrainDeadline) {
+  ScriptedServer server({503});
+  const HookConfig h =
+      test::hook_config("webhook", {{"url", server.url()}, {"retry_initial", "600"}});
+  const auto t0 = Clock::now();
+  {
+    std::vector<HookDispatcher::Entry> entries;
+    entries.push_back({make_hook(h), h.type, hook_policy_of(h)});
+    HookDispatcher d(std::move(entries), std::chrono::milliseconds(200));
+    d.notify(test::sample_notification());
+    while (server.bodies().empty()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_FALSE(d.wait_idle(std::chrono::milliseconds(50)));  // still in its backoff
+    for (int i = 0; i < 500 && d.status().at(0).retried == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    EXPECT_EQ(d.status().at(0).retried, 1u);
+  }
+  std::printf("shutdown with a 600 s backoff pending, drain deadline 200 ms: %.1f ms\n",
+              std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+  EXPECT_EQ(server.bodies().size(), 1u);
+}
+
+}  // namespace
+}  // namespace pw

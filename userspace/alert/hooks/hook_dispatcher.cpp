@@ -139,10 +139,16 @@ void HookDispatcher::run(Worker& w) {
       ++w.st.retried;
       log_info("hook " + w.st.name + ": " + r.message + "; retrying in " +
                std::to_string(backoff.count()) + " ms");
-      // Interruptible sleep: a shutdown cuts the backoff short only past
-      // the drain deadline.
+      // The backoff ends early only when a shutdown's drain deadline passes.
       const auto until = clock::now() + backoff;
-      w.cv.wait_until(lock, until, [&] { return w.stopping && clock::now() >= w.stop_by; });
+      while (clock::now() < until && !(w.stopping && clock::now() >= w.stop_by))
+        w.cv.wait_until(lock, w.stopping ? std::min(until, w.stop_by) : until);
+      if (w.stopping && clock::now() >= w.stop_by) {
+        ++w.st.failed;
+        log_warn("hook " + w.st.name + ": " + n.rule +
+                 " not delivered before the shutdown deadline: " + r.message);
+        break;
+      }
       backoff = std::min(backoff * 2, w.policy.max_backoff);
     }
     w.busy = false;
