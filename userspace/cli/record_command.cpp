@@ -8,10 +8,13 @@
 #include <cstdio>
 #include <thread>
 
+#include "analyze/analyzing_feed.h"
+#include "analyze/finding_transitions.h"
 #include "cli/live_session.h"
 #include "collect/collector.h"
 #include "common/error.h"
 #include "common/time_text.h"
+#include "model/model.h"
 #include "store/record_filter.h"
 #include "store/schema.h"
 #include "store/writer.h"
@@ -124,10 +127,19 @@ int run_record_command(const RecordCommandOptions& o) {
   const auto start = clock::now();
   const auto interval = std::chrono::nanoseconds(interval_ns);
   std::string reason = "signal";
+  // The analyzer of top, on the recorded processes: its findings go into
+  // the session (raised, refreshed every 30 s while active, ended).
+  Analyzer analyzer(live_analyzer_options());
+  FindingTransitions transitions;
+  std::shared_ptr<const Sample> previous;
   for (std::uint64_t tick = 0;; ++tick) {
     Sample sample = collector.collect();
     filter.apply(sample);
-    writer.push(std::move(sample));
+    auto current = std::make_shared<const Sample>(sample);
+    analyzer.update(derive_model(current, previous.get()));
+    previous = current;
+    auto changes = transitions.changes(analyzer, current->system.wall_ns);
+    writer.push(std::move(sample), {}, std::move(changes));
 
     const auto elapsed = clock::now() - start;
     if (tty) {

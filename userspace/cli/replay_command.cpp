@@ -5,9 +5,12 @@
 #include <csignal>
 #include <iostream>
 
+#include "analyze/analyzing_feed.h"
+#include "analyze/stored_findings.h"
 #include "common/error.h"
 #include "common/time_text.h"
 #include "replay/replay_feed.h"
+#include "store/findings_table.h"
 #include "view/batch.h"
 #include "view/top_ui.h"
 
@@ -72,8 +75,24 @@ int run_recorded_top(const TopCommandOptions& o, const ViewOptions& view, bool r
   const std::size_t frames = o.once         ? 1
                              : o.iterations ? static_cast<std::size_t>(*o.iterations)
                                             : reader.size() - start;
+  // The findings stored while recording; a file without (version 1, or
+  // recorded before record stored them) gets the analyzer run over its
+  // samples from the first one, so its flags match what top showed.
+  const std::vector<Finding> stored = read_findings(s.recording->database(), reader.info().id);
+  std::optional<Analyzer> analyzer;
+  if (stored.empty()) {
+    analyzer.emplace(live_analyzer_options());
+    for (std::size_t i = 0; i < start; ++i) analyzer->update(reader.model_at(i));
+  }
   for (std::size_t i = start; i < reader.size() && i - start < frames; ++i) {
-    writer.write(reader.model_at(i), notices);
+    Model m = reader.model_at(i);
+    if (analyzer) {
+      analyzer->update(m);
+      analyzer->annotate(m);
+    } else {
+      annotate_with_stored(m, stored);
+    }
+    writer.write(m, notices);
     std::cout.flush();
     if (!std::cout) throw FatalError("writing the output failed (disk full or closed pipe?)");
   }

@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "common/time_text.h"
 #include "report/report_writer.h"
+#include "store/findings_table.h"
 
 namespace pw {
 namespace {
@@ -51,7 +52,8 @@ int run_report_command(const ReportCommandOptions& o) {
   ropts.to_wall_ns = time_option(reader, o.to, "--to");
   if (ropts.from_wall_ns && ropts.to_wall_ns && *ropts.to_wall_ns < *ropts.from_wall_ns)
     throw FatalError("--to is before --from", 2);
-  const ReportData data = build_report(reader, reader.info(), reader.alerts(), ropts);
+  ReportData data = build_report(reader, reader.info(), reader.alerts(), ropts);
+  data.findings = read_findings(s.recording->database(), reader.info().id);
 
   std::signal(SIGPIPE, SIG_IGN);
   OutputFile out(o.output);

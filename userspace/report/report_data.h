@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "model/finding.h"
 #include "model/sample.h"
 #include "store/sample_source.h"
 #include "store/session_writer.h"
@@ -74,6 +75,8 @@ struct ReportData {
   std::size_t lifecycle_total = 0;           // before the cap
   std::vector<LifecycleRow> oom_kills;
   std::vector<AlertRecord> alerts;
+  // What the detectors found while recording (the findings table), by id.
+  std::vector<Finding> findings;
   std::uint64_t events_dropped = 0;  // lost kernel events during the session
 };
 

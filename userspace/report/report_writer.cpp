@@ -364,6 +364,30 @@ OJson report_json(const ReportData& d) {
     }
     alerts.push_back(j);
   }
+  OJson findings = OJson::array();
+  for (const Finding& f : d.findings) {
+    OJson j = {{"id", f.id},
+               {"kind", finding_kind_name(f.kind)},
+               {"detector", f.detector},
+               {"comm", safe(f.comm)},
+               {"identity", safe(f.identity)},
+               {"metric", f.metric},
+               {"value", f.value},
+               {"baseline", f.baseline},
+               {"score", f.score},
+               {"rate_per_s", f.rate_per_s},
+               {"confidence", f.confidence},
+               {"window_s", f.window_s},
+               {"start_wall_ns", f.start_wall_ns},
+               {"end_wall_ns", f.end_wall_ns},
+               {"active", f.active},
+               {"evidence", safe(f.evidence)}};
+    if (f.process) {
+      j["pid"] = f.process->pid;
+      j["start_ns"] = f.process->start_ns;
+    }
+    findings.push_back(j);
+  }
   return {{"session", session},
           {"samples", d.samples},
           {"first_wall_ns", d.first_wall_ns},
@@ -389,6 +413,7 @@ OJson report_json(const ReportData& d) {
           {"lifecycle_events_total", d.lifecycle_total},
           {"oom_kills", ooms},
           {"alerts", alerts},
+          {"findings", findings},
           {"series", series}};
 }
 
@@ -513,6 +538,28 @@ void write_report_html(std::ostream& out, const ReportData& d) {
           << html(a.rule) << "</td><td class=\"n\">"
           << (a.process ? std::to_string(a.process->pid) : "-") << "</td><td>" << html(a.message)
           << "</td></tr>\n";
+    out << "</table>\n";
+  }
+
+  out << "<h2>Findings (" << d.findings.size() << ")</h2>\n";
+  if (d.findings.empty()) {
+    out << "<p class=\"muted\">None stored (recorded without the analyzer, or nothing "
+           "found; <code>procwatch analyze FILE</code> runs it over the samples).</p>\n";
+  } else {
+    out << "<table><tr><th>kind</th><th>detector</th><th class=\"n\">PID</th><th>process</th>"
+           "<th>metric</th><th class=\"n\">rate/s</th><th class=\"n\">value</th>"
+           "<th class=\"n\">baseline</th><th class=\"n\">score</th><th>start</th><th>end</th>"
+           "<th>evidence</th></tr>\n";
+    for (const Finding& f : d.findings)
+      out << "<tr><td>" << finding_kind_name(f.kind) << "</td><td>" << html(f.detector)
+          << "</td><td class=\"n\">" << (f.process ? std::to_string(f.process->pid) : "-")
+          << "</td><td>" << html(f.comm) << "</td><td>" << html(f.metric)
+          << "</td><td class=\"n\">"
+          << (f.kind == Finding::Kind::Leak ? bytes_text(f.rate_per_s) : fixed(f.value, 2))
+          << "</td><td class=\"n\">" << fixed(f.value, 2) << "</td><td class=\"n\">"
+          << fixed(f.baseline, 2) << "</td><td class=\"n\">" << fixed(f.score, 2) << "</td><td>"
+          << when(f.start_wall_ns) << "</td><td>" << (f.active ? "active" : when(f.end_wall_ns))
+          << "</td><td>" << html(f.evidence) << "</td></tr>\n";
     out << "</table>\n";
   }
 

@@ -14,9 +14,14 @@ bool has_findings_table(Database& db) {
 void write_findings(Database& db, std::int64_t session_id, std::span<const Finding> findings) {
   Transaction tx(db);
   db.prepare("DELETE FROM findings WHERE session_id = ?").bind(1, session_id).run();
+  upsert_findings(db, session_id, findings);
+  tx.commit();
+}
+
+void upsert_findings(Database& db, std::int64_t session_id, std::span<const Finding> findings) {
   Statement insert = db.prepare(
-      "INSERT INTO findings(session_id, id, kind, detector, pid, start_ns, comm, identity, "
-      "metric, value, baseline, score, rate_per_s, confidence, window_s, limit_bytes, "
+      "INSERT OR REPLACE INTO findings(session_id, id, kind, detector, pid, start_ns, comm, "
+      "identity, metric, value, baseline, score, rate_per_s, confidence, window_s, limit_bytes, "
       "time_to_oom_s, start_wall_ns, end_wall_ns, active, evidence) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   for (const Finding& f : findings) {
@@ -41,7 +46,6 @@ void write_findings(Database& db, std::int64_t session_id, std::span<const Findi
     insert.bind_text(21, f.evidence);
     insert.run();
   }
-  tx.commit();
 }
 
 std::vector<Finding> read_findings(Database& db, std::int64_t session_id) {

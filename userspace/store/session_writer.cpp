@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/log.h"
+#include "store/findings_table.h"
 
 namespace pw {
 namespace {
@@ -122,10 +123,10 @@ std::uint64_t SessionWriter::used_bytes() {
 }
 
 void SessionWriter::write(const Sample& sample, std::uint64_t queue_drops,
-                          std::span<const AlertRecord> alerts) {
+                          std::span<const AlertRecord> alerts, std::span<const Finding> findings) {
   if (broken_) throw StoreError(db_.name() + ": the recording stopped after an earlier error");
   try {
-    write_locked(sample, queue_drops, alerts);
+    write_locked(sample, queue_drops, alerts, findings);
   } catch (...) {
     broken_ = true;  // the in-memory baselines no longer match the file
     throw;
@@ -133,7 +134,8 @@ void SessionWriter::write(const Sample& sample, std::uint64_t queue_drops,
 }
 
 void SessionWriter::write_locked(const Sample& sample, std::uint64_t queue_drops,
-                                 std::span<const AlertRecord> alerts) {
+                                 std::span<const AlertRecord> alerts,
+                                 std::span<const Finding> findings) {
   Transaction tx(db_);
   const std::int64_t sample_id = db_.query_int("SELECT coalesce(max(id), 0) + 1 FROM samples");
   std::int64_t next_process_id = db_.query_int("SELECT coalesce(max(id), 0) + 1 FROM processes");
@@ -285,6 +287,8 @@ void SessionWriter::write_locked(const Sample& sample, std::uint64_t queue_drops
     st.bind_text(8, a.message);
     st.run();
   }
+
+  if (!findings.empty()) upsert_findings(db_, info_.id, findings);
 
   if (options_.retain_ns || options_.max_bytes) apply_retention(sample.system.wall_ns);
   tx.commit();

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "model/finding.h"
 #include "model/sample.h"
 #include "store/codec.h"
 #include "store/db.h"
@@ -74,8 +75,10 @@ class SessionWriter {
   // One transaction: the sample, its events and alerts, new processes,
   // retention. On error (disk full...) nothing of this sample is written,
   // the exception propagates, and the writer must not be used again.
+  // `findings` are upserted into the findings table (by id) in the same
+  // transaction: the recorder passes only the ones that changed.
   void write(const Sample& sample, std::uint64_t queue_drops = 0,
-             std::span<const AlertRecord> alerts = {});
+             std::span<const AlertRecord> alerts = {}, std::span<const Finding> findings = {});
 
   // Sets end time and reason; the session stays readable without it.
   void finish(std::uint64_t end_wall_ns, std::string_view reason, std::uint64_t queue_drops);
@@ -113,7 +116,7 @@ class SessionWriter {
   };
 
   void write_locked(const Sample& sample, std::uint64_t queue_drops,
-                    std::span<const AlertRecord> alerts);
+                    std::span<const AlertRecord> alerts, std::span<const Finding> findings);
   void apply_retention(std::uint64_t now_wall_ns);
 
   Database& db_;

@@ -27,6 +27,10 @@ void SampleQueue::merge_into(QueuedSample& dropped, QueuedSample& next) {
   dropped.alerts.insert(dropped.alerts.end(), std::make_move_iterator(next.alerts.begin()),
                         std::make_move_iterator(next.alerts.end()));
   next.alerts = std::move(dropped.alerts);
+  // Findings are upserted in order: the next interval's state of one wins.
+  dropped.findings.insert(dropped.findings.end(), std::make_move_iterator(next.findings.begin()),
+                          std::make_move_iterator(next.findings.end()));
+  next.findings = std::move(dropped.findings);
   // A process that exited in the dropped interval is reported as exited in
   // the next one, unless that one has it already.
   for (ProcessSample& p : dropped.sample.processes) {
@@ -100,8 +104,9 @@ AsyncWriter::~AsyncWriter() {
   }
 }
 
-void AsyncWriter::push(Sample sample, std::vector<AlertRecord> alerts) {
-  queue_.push({std::move(sample), std::move(alerts)});
+void AsyncWriter::push(Sample sample, std::vector<AlertRecord> alerts,
+                       std::vector<Finding> findings) {
+  queue_.push({std::move(sample), std::move(alerts), std::move(findings)});
 }
 
 void AsyncWriter::run() {
@@ -109,7 +114,7 @@ void AsyncWriter::run() {
   while (auto item = queue_.pop()) {
     if (failed) continue;  // drain without writing
     try {
-      writer_->write(item->sample, queue_.drops(), item->alerts);
+      writer_->write(item->sample, queue_.drops(), item->alerts, item->findings);
       const std::uint64_t bytes = writer_->used_bytes();
       std::lock_guard lock(mutex_);
       progress_.stats = writer_->stats();

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "model/finding.h"
 #include "model/sample.h"
 #include "store/db.h"
 #include "store/session_writer.h"
@@ -27,6 +28,7 @@ namespace pw {
 struct QueuedSample {
   Sample sample;
   std::vector<AlertRecord> alerts;
+  std::vector<Finding> findings;  // raised, refreshed or ended: stored in this transaction
 };
 
 // Bounded FIFO with drop-oldest; thread-safe.
@@ -68,7 +70,8 @@ class AsyncWriter {
   AsyncWriter(const AsyncWriter&) = delete;
   AsyncWriter& operator=(const AsyncWriter&) = delete;
 
-  void push(Sample sample, std::vector<AlertRecord> alerts = {});
+  void push(Sample sample, std::vector<AlertRecord> alerts = {},
+            std::vector<Finding> findings = {});
   WriterProgress progress() const;
   bool failed() const;
   // Writes what is queued (unless the writer failed), records the end time
