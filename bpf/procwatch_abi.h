@@ -316,4 +316,35 @@ PW_ABI_ASSERT(sizeof(struct pw_exec_event) == 16 + 24 + 16 + 512, "pw_exec_event
 PW_ABI_ASSERT(sizeof(struct pw_exit_event) == 16 + 32 + 16 + 72 + 24 + 128 + 96 + 48,
 	      "pw_exit_event layout");
 
+/*
+ * Exact allocation tracking (alloc.bpf.c, `leaks --exact`). Allocations are
+ * sampled by bytes: a per-thread countdown drawn from an exponential
+ * distribution (mean = the sampling period, jemalloc's prof_sample), so an
+ * allocation of s bytes is sampled with probability 1 - exp(-s / period) and
+ * userspace unbiases each sampled one to s / (1 - exp(-s / period)).
+ */
+#define PW_ALLOC_GAP_SLOTS 1024   /* exponential quantiles userspace fills */
+
+/* Value of the outstanding-allocations map, keyed by the user address. */
+struct pw_alloc_info {
+	__u64 size_bytes;        /* requested size */
+	__u64 alloc_ns;          /* bpf_ktime_get_ns() at the return of the call */
+	__s32 stack_id;          /* in the stack-trace map; < 0: the walk failed */
+	__u32 pad;
+};
+
+/* Per-CPU counters of alloc.bpf.c, summed by userspace. */
+struct pw_alloc_counters {
+	__u64 alloc_calls;       /* allocation calls of the target seen */
+	__u64 alloc_bytes;       /* bytes requested by them */
+	__u64 sampled;           /* allocations recorded in the map */
+	__u64 map_full_drops;    /* sampled but the map was full: lost */
+	__u64 stack_errors;      /* sampled with a failed stack walk */
+	__u64 free_calls;        /* free/realloc-of-old calls of the target */
+	__u64 frees_matched;     /* of which freed a recorded allocation */
+	__u64 pad;
+};
+PW_ABI_ASSERT(sizeof(struct pw_alloc_info) == 24, "pw_alloc_info layout");
+PW_ABI_ASSERT(sizeof(struct pw_alloc_counters) == 64, "pw_alloc_counters layout");
+
 #endif /* PROCWATCH_ABI_H */
