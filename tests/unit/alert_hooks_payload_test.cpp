@@ -2,10 +2,12 @@
 // names (terminal escapes, HTML, header injection, invalid UTF-8), and the
 // settings check `procwatch config check` runs.
 #include <gtest/gtest.h>
+#include <syslog.h>
 
 #include "alert/hooks/hook.h"
 #include "alert/hooks/http_hooks.h"
 #include "alert/hooks/payload.h"
+#include "alert/hooks/syslog_hook.h"
 #include "alert_hooks_test_util.h"
 
 namespace pw {
@@ -110,6 +112,15 @@ TEST(AlertHooksPayload, SettingsCheckNamesWhereAndKey) {
   EXPECT_FALSE(
       check_hook_settings(test::hook_config("smtp", {{"to", "a\r\nb"}, {"from", "x@y"}})).empty());
   EXPECT_THROW(make_hook(test::hook_config("command", {{"command", ""}})), std::invalid_argument);
+}
+
+TEST(AlertHooksPayload, SyslogFacilityAndPriority) {
+  EXPECT_EQ(syslog_facility("local3"), LOG_LOCAL3);
+  EXPECT_FALSE(syslog_facility("kern"));
+  EXPECT_EQ(syslog_priority(test::sample_notification()), LOG_CRIT);
+  EXPECT_EQ(syslog_priority(test::sample_notification(AlertState::Resolved)), LOG_NOTICE);
+  EXPECT_TRUE(check_hook_settings(test::hook_config("syslog", {{"facility", "local0"}})).empty());
+  EXPECT_FALSE(check_hook_settings(test::hook_config("syslog", {{"facility", "kern"}})).empty());
 }
 
 }  // namespace

@@ -205,6 +205,7 @@ const char* hook_target_key(const std::string& type) {
   if (type == "smtp") return "to";
   if (type == "alertmanager") return "url";
   if (type == "jsonl") return "path";
+  if (type == "syslog") return "facility";
   return nullptr;
 }
 
@@ -217,10 +218,10 @@ void parse_hook(Checker& c, const toml::table& t, std::size_t index, Config& cfg
   const char* target = hook_target_key(h.type);
   if (!t.get("type"))
     c.error(t, prefix + "type",
-            "every hook needs a type (command, webhook, smtp, alertmanager, jsonl)");
+            "every hook needs a type (command, webhook, smtp, alertmanager, jsonl, syslog)");
   else if (!target && !h.type.empty())
     c.error(*t.get("type"), prefix + "type",
-            "unknown hook type '" + h.type + "' (command, webhook, smtp, alertmanager, jsonl)");
+            "unknown hook type '" + h.type + "' (command, webhook, smtp, alertmanager, jsonl, syslog)");
   if (target && !t.get(target))
     c.error(t, prefix + target, "a hook of type " + h.type + " needs '" + target + "'");
   for (const auto& [k, v] : t) {

@@ -7,6 +7,7 @@
 #include "alert/hooks/hook_settings.h"
 #include "alert/hooks/http_hooks.h"
 #include "alert/hooks/jsonl_hook.h"
+#include "alert/hooks/syslog_hook.h"
 
 namespace pw {
 
@@ -83,6 +84,13 @@ std::unique_ptr<Hook> build(HookSettings& s) {
     m.starttls = s.flag("starttls", false);
     m.timeout = timeout_of(s);
     return std::make_unique<SmtpHook>(h.name, m);
+  }
+  if (h.type == "syslog") {
+    const std::string name = s.text("facility", "daemon");
+    const auto facility = syslog_facility(name);
+    if (!facility)
+      s.error("facility", "must be user, daemon or local0..local7, not '" + name + "'");
+    return std::make_unique<SyslogHook>(h.name, facility.value_or(0));
   }
   s.error("type", "unknown hook type '" + h.type + "'");
   return nullptr;
